@@ -1,0 +1,1 @@
+"""Adapters to the outside world: settings, storage, encoding, logging and tokens."""

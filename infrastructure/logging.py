@@ -1,0 +1,91 @@
+"""structlog configured for one JSON object per line, UTC ISO timestamps.
+
+Log event names are snake_case (``verzoek_afgehandeld``). Callers must never log personal
+data; :func:`verwijder_persoonsgegevens` is the safety net for when one slips through.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+import orjson
+import structlog
+
+# Keys whose values may identify a pupil or describe their situation.
+GEVOELIGE_SLEUTELS = frozenset({"naam", "leerlingnummer", "omschrijving", "geboortedatum"})
+GEVOELIG_ACHTERVOEGSEL = "_tekst"
+AFGESCHERMD = "[afgeschermd]"
+
+
+def _is_gevoelig(sleutel: str) -> bool:
+    sleutel = sleutel.lower()
+    return sleutel in GEVOELIGE_SLEUTELS or sleutel.endswith(GEVOELIG_ACHTERVOEGSEL)
+
+
+def _schoon(waarde: Any) -> Any:
+    if isinstance(waarde, Mapping):
+        return {
+            k: (AFGESCHERMD if isinstance(k, str) and _is_gevoelig(k) else _schoon(v))
+            for k, v in waarde.items()
+        }
+    if isinstance(waarde, list | tuple):
+        return [_schoon(v) for v in waarde]
+    return waarde
+
+
+def verwijder_persoonsgegevens(
+    _logger: Any, _methode: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """Blank sensitive keys, also inside nested dicts and lists (e.g. a logged body)."""
+    for sleutel in list(event_dict):
+        if _is_gevoelig(sleutel):
+            event_dict[sleutel] = AFGESCHERMD
+        else:
+            event_dict[sleutel] = _schoon(event_dict[sleutel])
+    return event_dict
+
+
+def _orjson_dumps(obj: Any, default: Any = None) -> str:
+    # structlog's JSONRenderer wants str; orjson gives bytes, and falls back to str() for
+    # anything it does not know so a log call never raises.
+    return orjson.dumps(obj, default=default or str).decode("utf-8")
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Configure structlog and the stdlib root logger (uvicorn, eventsourcing) alike."""
+    niveau = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
+    gedeeld: list[structlog.types.Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp"),
+        structlog.processors.format_exc_info,
+        verwijder_persoonsgegevens,
+    ]
+    structlog.configure(
+        processors=[
+            *gedeeld,
+            structlog.processors.JSONRenderer(serializer=_orjson_dumps),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(niveau),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stdout),
+        cache_logger_on_first_use=False,
+    )
+
+    # Route stdlib loggers through the same processors so every line is JSON.
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=gedeeld,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.JSONRenderer(serializer=_orjson_dumps),
+        ],
+    )
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(niveau)
+    # uvicorn's access log would duplicate our own request line, and includes query strings.
+    logging.getLogger("uvicorn.access").disabled = True

@@ -1,0 +1,122 @@
+"""decodeer_token accepts exactly the tokens Zorgroute can trust, and says why it refuses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from pydantic import SecretStr
+
+from infrastructure.auth import OngeldigToken, decodeer_token, maak_token
+from infrastructure.settings import Settings
+
+GEHEIM = "een-geheim-van-minstens-tweeendertig-tekens!"
+
+
+@pytest.fixture
+def hs_settings() -> Settings:
+    return Settings(jwt_secret=SecretStr(GEHEIM), id_sleutel=SecretStr("x" * 16))
+
+
+def _claims(**extra: Any) -> dict[str, Any]:
+    basis: dict[str, Any] = {
+        "sub": "m1",
+        "naam": "Demo Mentor",
+        "rol": "mentor",
+        "school": "99XX",
+        "exp": datetime.now(UTC) + timedelta(minutes=5),
+    }
+    basis.update(extra)
+    return {k: v for k, v in basis.items() if v is not None}
+
+
+def test_maak_en_decodeer(hs_settings: Settings) -> None:
+    token = maak_token(GEHEIM, "m1", "Demo Mentor", "mentor", "99XX", klassen=["2A", "2B"])
+    claims = decodeer_token(token, hs_settings)
+    assert claims["sub"] == "m1"
+    assert claims["rol"] == "mentor"
+    assert claims["school"] == "99XX"
+    assert claims["klassen"] == ["2A", "2B"]
+
+
+def test_swv_met_scholen(hs_settings: Settings) -> None:
+    token = maak_token(GEHEIM, "s1", "SWV", "swv", None, scholen=["99XX", "98YY"])
+    assert decodeer_token(token, hs_settings)["scholen"] == ["99XX", "98YY"]
+
+
+def test_swv_zonder_scholen_geweigerd(hs_settings: Settings) -> None:
+    token = maak_token(GEHEIM, "s1", "SWV", "swv", "99XX")
+    with pytest.raises(OngeldigToken, match="scholen"):
+        decodeer_token(token, hs_settings)
+
+
+def test_verlopen(hs_settings: Settings) -> None:
+    token = jwt.encode(_claims(exp=datetime.now(UTC) - timedelta(minutes=5)), GEHEIM)
+    with pytest.raises(OngeldigToken, match="verlopen"):
+        decodeer_token(token, hs_settings)
+
+
+@pytest.mark.parametrize("claim", ["exp", "sub", "rol", "naam", "school"])
+def test_ontbrekende_claim(hs_settings: Settings, claim: str) -> None:
+    claims = _claims()
+    del claims[claim]
+    with pytest.raises(OngeldigToken, match=claim):
+        decodeer_token(jwt.encode(claims, GEHEIM), hs_settings)
+
+
+def test_onbekende_rol(hs_settings: Settings) -> None:
+    with pytest.raises(OngeldigToken, match="rol"):
+        decodeer_token(jwt.encode(_claims(rol="directeur"), GEHEIM), hs_settings)
+
+
+def test_klassen_moet_lijst_zijn(hs_settings: Settings) -> None:
+    with pytest.raises(OngeldigToken, match="klassen"):
+        decodeer_token(jwt.encode(_claims(klassen="2A"), GEHEIM), hs_settings)
+
+
+def test_verkeerde_handtekening(hs_settings: Settings) -> None:
+    token = jwt.encode(_claims(), "een-ander-geheim-van-minstens-32-tekens")
+    with pytest.raises(OngeldigToken, match="handtekening"):
+        decodeer_token(token, hs_settings)
+
+
+@pytest.mark.parametrize("token", ["", "geen.jwt", "a.b.c"])
+def test_onzin(hs_settings: Settings, token: str) -> None:
+    with pytest.raises(OngeldigToken):
+        decodeer_token(token, hs_settings)
+
+
+def test_alg_none_geweigerd(hs_settings: Settings) -> None:
+    token = jwt.encode(_claims(), key="", algorithm="none")
+    with pytest.raises(OngeldigToken):
+        decodeer_token(token, hs_settings)
+
+
+def test_rs256_met_publieke_sleutel() -> None:
+    privé = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    publiek = (
+        privé.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    settings = Settings(jwt_public_key=publiek, id_sleutel=SecretStr("x" * 16))
+    token = jwt.encode(_claims(), privé, algorithm="RS256")
+    assert decodeer_token(token, settings)["sub"] == "m1"
+
+    # An HS256 token signed with the public key as secret is the classic confusion attack.
+    with pytest.raises(OngeldigToken):
+        decodeer_token(jwt.encode(_claims(), GEHEIM, algorithm="HS256"), settings)
+
+
+def test_zonder_sleutel_geweigerd() -> None:
+    with pytest.raises(OngeldigToken, match="sleutel"):
+        decodeer_token(jwt.encode(_claims(), GEHEIM), Settings())
+
+
+def test_maak_token_weigert_onbekende_rol() -> None:
+    with pytest.raises(ValueError, match="rol"):
+        maak_token(GEHEIM, "x", "X", "koning", "99XX")

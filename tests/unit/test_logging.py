@@ -1,0 +1,52 @@
+"""The log safety net: one JSON line per event, personal data blanked even when nested."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+import structlog
+
+from infrastructure.logging import AFGESCHERMD, configure_logging
+
+
+@pytest.fixture(autouse=True)
+def _herstel_logging() -> Iterator[None]:
+    yield
+    structlog.reset_defaults()
+    logging.getLogger().handlers.clear()
+
+
+def test_json_regel_zonder_persoonsgegevens(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO")
+    structlog.get_logger().info(
+        "verzoek_afgehandeld",
+        casus_id="c1",
+        naam="Jan Jansen",
+        body={"leerlingnummer": "123", "omschrijving": "x", "reden_tekst": "y", "klas": "2A"},
+        items=[{"geboortedatum": "2010-01-01"}],
+    )
+    regel = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert regel["event"] == "verzoek_afgehandeld"
+    assert regel["level"] == "info"
+    assert regel["timestamp"].endswith("Z")
+    assert regel["casus_id"] == "c1"
+    assert regel["naam"] == AFGESCHERMD
+    assert regel["body"] == {
+        "leerlingnummer": AFGESCHERMD,
+        "omschrijving": AFGESCHERMD,
+        "reden_tekst": AFGESCHERMD,
+        "klas": "2A",
+    }
+    assert regel["items"] == [{"geboortedatum": AFGESCHERMD}]
+
+
+def test_niveau_filtert(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("WARNING")
+    structlog.get_logger().info("niet_zichtbaar")
+    logging.getLogger("derde").warning("wel_zichtbaar")
+    uitvoer = capsys.readouterr().out
+    assert "niet_zichtbaar" not in uitvoer
+    assert json.loads(uitvoer.strip().splitlines()[-1])["event"] == "wel_zichtbaar"
