@@ -1,0 +1,324 @@
+"""The Zorgroute application service: every command loads, acts, saves; every read is
+scoped to the caller's school.
+
+Concurrency: a save that loses the race for a version (IntegrityError) is retried on
+fresh state, so rules are checked again against what really happened; with `If-Match`
+the caller asked for exactly one version, so a lost race is a `VersieConflict` instead.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, cast
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import pydantic
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from application.fouten import (
+    CasusNietGevonden,
+    IdempotentieSleutelHergebruikt,
+    OngeldigeInvoer,
+    TeVeelGelijktijdigeWijzigingen,
+    VersieConflict,
+)
+from application.gebruiker import Gebruiker
+from application.handelingen import HANDELINGEN, MET_PEILDATUM
+from application.idempotentie import IdempotentieSleutel, idempotentie_id, vingerafdruk
+from application.weergave import casus_weergave, geschiedenis_weergave
+from domain.casus import Casus
+from domain.identiteit import casus_id_voor
+from domain.waarden import Onderwerp
+
+NEDERLAND = ZoneInfo("Europe/Amsterdam")
+MAX_POGINGEN = 20
+
+
+@dataclass(frozen=True)
+class Resultaat:
+    casus_id: UUID
+    versie: int
+    nieuw: bool
+    status: int
+    positie: int | None = None
+
+    def antwoord(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"casus_id": str(self.casus_id), "versie": self.versie}
+        body["nieuw"] = self.nieuw
+        return body
+
+
+def _nu() -> datetime:
+    return datetime.now(UTC)
+
+
+class Zorgroute(Application[UUID]):
+    name = "Zorgroute"
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        id_sleutel: bytes,
+        klok: Callable[[], datetime] = _nu,
+    ) -> None:
+        super().__init__(env=env)
+        if len(id_sleutel) < 16:
+            raise ValueError("de id-sleutel moet minstens 16 bytes zijn")
+        self._id_sleutel = id_sleutel
+        self._klok = klok
+
+    def vandaag(self) -> date:
+        return self._klok().astimezone(NEDERLAND).date()
+
+    # ---- commands ----------------------------------------------------------------------
+
+    def meld_signaal(
+        self,
+        gebruiker: Gebruiker,
+        gegevens: Mapping[str, Any],
+        *,
+        casus_id: UUID | None = None,
+        verwachte_versie: int | None = None,
+        idempotentie_sleutel: str | None = None,
+        status_nieuw: int = 201,
+        status_bestaand: int = 200,
+    ) -> Resultaat:
+        school = self._school(gebruiker)
+        velden = dict(gegevens)
+        onderwerp = self._onderwerp(velden.pop("onderwerp", None))
+        if onderwerp is not None:
+            afgeleid = casus_id_voor(self._id_sleutel, school, onderwerp, self.vandaag())
+            if casus_id is not None and casus_id != afgeleid:
+                raise OngeldigeInvoer(
+                    "Het onderwerp hoort niet bij dit dossier.",
+                    [{"veld": "onderwerp", "melding": "past niet bij het dossier in het pad"}],
+                )
+            casus_id = afgeleid
+        if casus_id is None:
+            raise OngeldigeInvoer(
+                "Een signaal heeft een onderwerp nodig.",
+                [{"veld": "onderwerp", "melding": "ontbreekt"}],
+            )
+
+        def actie(casus: Casus | None) -> Casus:
+            if casus is None:
+                if onderwerp is None:
+                    raise CasusNietGevonden
+                casus = Casus(
+                    id=casus_id,
+                    school=school,
+                    onderwerp=onderwerp,
+                    actor=gebruiker.actor,
+                    toelichting=None,
+                )
+            casus.meld_signaal(
+                actor=gebruiker.actor,
+                onderwerp=onderwerp or casus.onderwerp,
+                **velden,
+            )
+            return casus
+
+        return self._wijzig(
+            gebruiker,
+            casus_id,
+            actie,
+            verzoek=("signalen", str(casus_id), dict(gegevens)),
+            verwachte_versie=verwachte_versie,
+            idempotentie_sleutel=idempotentie_sleutel,
+            status=(status_nieuw, status_bestaand),
+        )
+
+    def handel(
+        self,
+        gebruiker: Gebruiker,
+        casus_id: UUID,
+        handeling: str,
+        gegevens: Mapping[str, Any],
+        *,
+        verwachte_versie: int | None = None,
+        idempotentie_sleutel: str | None = None,
+    ) -> Resultaat:
+        """Carry out one command of the contract (`handeling` as in the URL) on a file."""
+        methode = HANDELINGEN[handeling]
+        velden = dict(gegevens)
+        if handeling in MET_PEILDATUM:
+            velden[MET_PEILDATUM[handeling]] = self.vandaag()
+
+        def actie(casus: Casus | None) -> Casus:
+            if casus is None:
+                raise CasusNietGevonden
+            getattr(casus, methode)(actor=gebruiker.actor, **velden)
+            return casus
+
+        return self._wijzig(
+            gebruiker,
+            casus_id,
+            actie,
+            verzoek=(handeling, str(casus_id), dict(gegevens)),
+            verwachte_versie=verwachte_versie,
+            idempotentie_sleutel=idempotentie_sleutel,
+            status=(201, 201),
+        )
+
+    def _wijzig(
+        self,
+        gebruiker: Gebruiker,
+        casus_id: UUID,
+        actie: Callable[[Casus | None], Casus],
+        *,
+        verzoek: tuple[Any, ...],
+        verwachte_versie: int | None,
+        idempotentie_sleutel: str | None,
+        status: tuple[int, int],
+    ) -> Resultaat:
+        school = self._school(gebruiker)
+        sleutel_id = afdruk = None
+        if idempotentie_sleutel is not None:
+            sleutel_id = idempotentie_id(school, gebruiker.sub, idempotentie_sleutel)
+            afdruk = vingerafdruk(*verzoek)
+            eerder = self._eerder_antwoord(sleutel_id, afdruk)
+            if eerder is not None:
+                return eerder
+        for poging in range(MAX_POGINGEN):
+            casus = self._laad(casus_id, school)
+            if verwachte_versie is not None:
+                actueel = casus.version if casus else 0
+                if actueel != verwachte_versie:
+                    raise VersieConflict(verwachte_versie, actueel)
+            try:
+                casus = actie(casus)
+            except pydantic.ValidationError as fout:
+                raise OngeldigeInvoer("De gegevens zijn ongeldig.", _velden(fout)) from fout
+            nieuw = casus.version == len(casus.pending_events)
+            resultaat = Resultaat(casus.id, casus.version, nieuw, status[0 if nieuw else 1])
+            te_bewaren: list[Any] = [casus]
+            if sleutel_id is not None and afdruk is not None:
+                te_bewaren.append(
+                    IdempotentieSleutel(
+                        id=sleutel_id,
+                        vingerafdruk=afdruk,
+                        status=resultaat.status,
+                        antwoord=resultaat.antwoord(),
+                    )
+                )
+            try:
+                opnames = self.save(*te_bewaren)
+            except IntegrityError:
+                # Someone else won the race: for this key (answer as they were answered)
+                # or for this file's next version (try again on what they wrote).
+                if sleutel_id is not None and afdruk is not None:
+                    eerder = self._eerder_antwoord(sleutel_id, afdruk)
+                    if eerder is not None:
+                        return eerder
+                # Jittered back-off, so writers that collided do not collide again in step.
+                time.sleep(random.uniform(0, 0.002 * (poging + 1)))
+                continue
+            positie = max(o.notification.id for o in opnames)
+            return Resultaat(casus.id, casus.version, nieuw, resultaat.status, positie)
+        raise TeVeelGelijktijdigeWijzigingen
+
+    def _eerder_antwoord(self, sleutel_id: UUID, afdruk: str) -> Resultaat | None:
+        try:
+            eerder = cast(IdempotentieSleutel, self.repository.get(sleutel_id))
+        except AggregateNotFoundError:
+            return None
+        if eerder.vingerafdruk != afdruk:
+            raise IdempotentieSleutelHergebruikt
+        body = eerder.antwoord
+        return Resultaat(
+            UUID(body["casus_id"]),
+            body["versie"],
+            body.get("nieuw", False),
+            eerder.status,
+        )
+
+    # ---- reads -------------------------------------------------------------------------
+
+    def lees(
+        self,
+        gebruiker: Gebruiker,
+        casus_id: UUID,
+        *,
+        op: datetime | None = None,
+        versie: int | None = None,
+    ) -> dict[str, Any]:
+        """The file now, as it stood at moment `op`, or at version `versie`."""
+        school = self._school(gebruiker)
+        casus = self._laad(casus_id, school)
+        if casus is None:
+            raise CasusNietGevonden
+        if op is not None:
+            tot = [
+                e.originator_version for e in self._gebeurtenissen(casus_id) if e.timestamp <= op
+            ]
+            if not tot:
+                raise CasusNietGevonden
+            versie = tot[-1]
+        if versie is not None:
+            if versie < 1 or versie > casus.version:
+                raise CasusNietGevonden
+            casus = cast(Casus, self.repository.get(casus_id, version=versie))
+        return casus_weergave(casus)
+
+    def geschiedenis(self, gebruiker: Gebruiker, casus_id: UUID) -> dict[str, Any]:
+        if self._laad(casus_id, self._school(gebruiker)) is None:
+            raise CasusNietGevonden
+        return geschiedenis_weergave(casus_id, self._gebeurtenissen(casus_id))
+
+    def gereed(self) -> bool:
+        """True when the event store answers (for /readyz)."""
+        try:
+            self.recorder.max_notification_id()
+        except Exception:
+            return False
+        return True
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def _gebeurtenissen(self, casus_id: UUID) -> list[Casus.Event]:
+        return cast(list[Casus.Event], list(self.events.get(casus_id)))
+
+    def _laad(self, casus_id: UUID, school: str) -> Casus | None:
+        try:
+            casus: object = self.repository.get(casus_id)
+        except AggregateNotFoundError:
+            return None
+        # Another school's file, or an id that is not a file at all, is simply not there.
+        if not isinstance(casus, Casus) or casus.school != school:
+            raise CasusNietGevonden
+        return casus
+
+    @staticmethod
+    def _school(gebruiker: Gebruiker) -> str:
+        if not gebruiker.school:
+            raise CasusNietGevonden
+        return gebruiker.school
+
+    @staticmethod
+    def _onderwerp(gegevens: Any) -> Onderwerp | None:
+        if gegevens is None:
+            return None
+        if isinstance(gegevens, Onderwerp):
+            return gegevens
+        try:
+            return Onderwerp(**gegevens)
+        except pydantic.ValidationError as fout:
+            raise OngeldigeInvoer(
+                "Het onderwerp is ongeldig.", _velden(fout, "onderwerp")
+            ) from fout
+
+
+def _velden(fout: pydantic.ValidationError, voorvoegsel: str | None = None) -> list[dict[str, Any]]:
+    resultaat = []
+    for e in fout.errors():
+        pad = [voorvoegsel] if voorvoegsel else []
+        pad += [str(p) for p in e["loc"]]
+        resultaat.append({"veld": ".".join(pad), "melding": e["msg"]})
+    return resultaat

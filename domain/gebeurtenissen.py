@@ -1,0 +1,153 @@
+"""The payload of every event on a care file, one model per fact.
+
+These are the stored schema: a field added later needs a default, a field renamed or
+removed needs a `class_version` bump with an `upcast_vN_vN+1` method on the event class.
+The event classes themselves (with their stable topics) live on `Casus` in `casus.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.waarden import (
+    AfsluitReden,
+    Bron,
+    Categorie,
+    ContactBesluit,
+    DoelenBehaald,
+    GesprekMet,
+    Onderwerp,
+    TerugkoppelingAan,
+    ToestemmingDoel,
+    ToestemmingDoor,
+    Vervolg,
+    Wijze,
+)
+
+
+class Velden(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CasusGeopendVelden(Velden):
+    school: str
+    onderwerp: Onderwerp
+
+
+class SignaalGemeldVelden(Velden):
+    onderwerp: Onderwerp
+    categorieen: tuple[Categorie, ...]
+    omschrijving: str
+    bron: Bron
+    veiligheidszorg: bool = False
+
+
+class CasusHeropendVelden(Velden):
+    traject: int
+
+
+class GesprekGevoerdVelden(Velden):
+    met: GesprekMet
+    datum: date
+    samenvatting: str
+    afspraken: tuple[str, ...] = ()
+
+
+class OudersGeinformeerdVelden(Velden):
+    datum: date
+    wijze: Wijze
+    reactie: str | None = None
+
+
+class AangemeldVoorKernteamVelden(Velden):
+    datum: date
+    vraag: str
+
+
+class BesprokenInKernteamVelden(Velden):
+    datum: date
+    advies: str
+    acties: tuple[str, ...] = ()
+
+
+class InterventieIngezetVelden(Velden):
+    soort: str
+    omschrijving: str
+    startdatum: date
+    evaluatiedatum: date
+
+
+class BesprokenMetContactpersoonZorgVelden(Velden):
+    datum: date
+    advies: str
+    besluit: ContactBesluit
+
+
+class ToestemmingVelden(Velden):
+    doel: ToestemmingDoel
+    door: ToestemmingDoor
+    datum: date
+
+
+class IngebrachtInOZSVelden(Velden):
+    datum: date
+    ondersteuningsvraag: str
+    doel: str
+    waarom_nu: str
+    sterke_kanten: str
+    anoniem: bool = False
+    reden_anoniem: str | None = None
+    pseudoniem: str | None = None
+
+
+class MedewerkerVelden(Velden):
+    medewerker_id: str
+    naam: str
+
+
+class HandelingsplanVastgesteldVelden(Velden):
+    doelen: tuple[str, ...]
+    interventies: tuple[str, ...] = ()
+    evaluatiedatum: date
+
+
+class OPPVastgesteldVelden(Velden):
+    uitstroomperspectief: str
+    doelen: tuple[str, ...]
+    evaluatiedatum: date
+    instemming_ouders: bool
+
+
+class BesprokenInOZSVelden(Velden):
+    datum: date
+    verslag: str
+    aanwezigen: tuple[str, ...] = ()
+    adviezen: tuple[str, ...] = ()
+    volgende_bespreking: date | None = None
+
+
+class TerugkoppelingGegevenVelden(Velden):
+    aan: TerugkoppelingAan
+    datum: date
+    inhoud: str
+
+
+class EvaluatieUitgevoerdVelden(Velden):
+    datum: date
+    doelen_behaald: DoelenBehaald
+    conclusie: str
+    vervolg: Vervolg
+    nieuwe_evaluatiedatum: date | None = None
+
+
+class DoorverwezenNaarZATVelden(Velden):
+    datum: date
+    hulpvraag: str
+    ketenpartners: tuple[str, ...]
+
+
+class CasusAfgeslotenVelden(Velden):
+    datum: date
+    reden: AfsluitReden

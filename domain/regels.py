@@ -1,0 +1,246 @@
+"""The rules of the care route as a data table: which checks guard which event.
+
+Every check looks at the file as it is and at the command's arguments and returns the
+broken rule, if any. `controleer` runs all checks of an event and raises the one the
+brief's precedence names first, so a caller always hears about the most basic problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, timedelta
+from typing import Any, Protocol
+
+from domain.fouten import Overtreding, eerste
+from domain.waarden import (
+    NIVEAUS,
+    OPP,
+    Handelingsplan,
+    Interventie,
+    Medewerker,
+    Niveau,
+    Toestemming,
+)
+
+
+class CasusStaat(Protocol):
+    status: str
+    niveau: Niveau
+    is_klas: bool
+    ouders_geinformeerd: bool
+    toestemmingen: dict[str, Toestemming]
+    regiehouder: Medewerker | None
+    handelingsplan: Handelingsplan | None
+    opp: OPP | None
+    interventies: list[Interventie]
+    geboortedatum: date | None
+
+
+Regel = Callable[[CasusStaat, Mapping[str, Any]], Overtreding | None]
+
+
+def niveau_index(niveau: str) -> int:
+    return NIVEAUS.index(niveau)
+
+
+def _open(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if c.status == "gesloten":
+        return Overtreding(
+            "casus_gesloten",
+            "Het dossier is gesloten. Alleen een nieuw signaal heropent het.",
+        )
+    return None
+
+
+def _leerling(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if c.is_klas:
+        return Overtreding(
+            "niet_voor_klas",
+            "Dit kan niet bij een klascasus: een klas heeft geen ouders, toestemming, "
+            "regiehouder, intern begeleider, OPP of ZAT-verwijzing.",
+        )
+    return None
+
+
+def _gesprek_met_ouders(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if c.is_klas and a.get("met") == "ouders":
+        return Overtreding("niet_voor_klas", "Een gesprek met ouders hoort niet bij een klascasus.")
+    return None
+
+
+def _anoniem_alleen_leerling(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if c.is_klas and a.get("anoniem"):
+        return Overtreding(
+            "niet_voor_klas", "Anoniem bespreken kan alleen voor een leerling, niet voor een klas."
+        )
+    return None
+
+
+def _onder_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if niveau_index(c.niveau) >= niveau_index("ozs"):
+        return Overtreding(
+            "al_ingebracht", f"Het dossier is al ingebracht in het OZS (niveau {c.niveau})."
+        )
+    return None
+
+
+def _minstens_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if niveau_index(c.niveau) < niveau_index("ozs"):
+        return Overtreding(
+            "niveau_te_laag",
+            f"Dit kan pas als het dossier in het OZS is ingebracht; het niveau is nu {c.niveau}.",
+        )
+    return None
+
+
+def _regiehouder(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if c.regiehouder is None:
+        return Overtreding(
+            "regiehouder_ontbreekt", "Er is nog geen regiehouder benoemd voor dit dossier."
+        )
+    return None
+
+
+def _anoniem_ontheven(c: CasusStaat, a: Mapping[str, Any]) -> bool:
+    # Safety can outweigh informing parents first: the brief waives both conditions then.
+    return bool(a.get("anoniem")) and bool(a.get("reden_anoniem"))
+
+
+def _ouders_geinformeerd_voor_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if c.is_klas or _anoniem_ontheven(c, a) or c.ouders_geinformeerd:
+        return None
+    return Overtreding(
+        "ouders_niet_geinformeerd",
+        "De ouders zijn in dit traject nog niet geïnformeerd; dat gaat vóór inbreng in het OZS.",
+    )
+
+
+def _toestemming_staat(doel: str) -> Callable[[CasusStaat], bool]:
+    def staat(c: CasusStaat) -> bool:
+        t = c.toestemmingen.get(doel)
+        return t is not None and t.besluit == "gegeven"
+
+    return staat
+
+
+def _toestemming_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if c.is_klas or _anoniem_ontheven(c, a) or _toestemming_staat("ozs")(c):
+        return None
+    return Overtreding(
+        "toestemming_ontbreekt", "Er is geen geldende toestemming voor bespreking in het OZS."
+    )
+
+
+def _toestemming_zat(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if _toestemming_staat("zat")(c):
+        return None
+    return Overtreding(
+        "toestemming_ontbreekt", "Er is geen geldende toestemming voor verwijzing naar het ZAT."
+    )
+
+
+def _instemming_ouders(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if a.get("instemming_ouders") is True:
+        return None
+    return Overtreding(
+        "instemming_ontbreekt",
+        "De ouders moeten instemmen met het handelingsdeel van het OPP voordat het wordt "
+        "vastgesteld.",
+    )
+
+
+def leeftijd_op(geboortedatum: date, peildatum: date) -> int:
+    jaren = peildatum.year - geboortedatum.year
+    if (peildatum.month, peildatum.day) < (geboortedatum.month, geboortedatum.day):
+        jaren -= 1
+    return jaren
+
+
+def _toestemming_geldig(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    doel, besluit, door, datum = a["doel"], a["besluit"], a["door"], a["datum"]
+    if besluit == "ingetrokken":
+        huidige = c.toestemmingen.get(doel)
+        if huidige is None or huidige.besluit != "gegeven":
+            return Overtreding(
+                "toestemming_ongeldig",
+                f"Toestemming voor {doel} kan alleen worden ingetrokken nadat zij is gegeven.",
+            )
+    if door == "leerling":
+        if c.geboortedatum is None:
+            return Overtreding(
+                "toestemming_ongeldig",
+                "De leerling kan alleen zelf beslissen als de geboortedatum bekend is "
+                "(vanaf 16 jaar).",
+            )
+        if leeftijd_op(c.geboortedatum, datum) < 16:
+            return Overtreding(
+                "toestemming_ongeldig",
+                "De leerling is op die datum jonger dan 16; de ouders beslissen.",
+            )
+    return None
+
+
+def _iets_te_evalueren(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if c.handelingsplan or c.opp or c.interventies:
+        return None
+    return Overtreding(
+        "niets_te_evalueren",
+        "Er is in dit traject geen handelingsplan, OPP of interventie om te evalueren.",
+    )
+
+
+def _nieuwe_evaluatiedatum(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if a.get("vervolg") == "voortzetten" and a.get("nieuwe_evaluatiedatum") is None:
+        return Overtreding(
+            "evaluatiedatum_ontbreekt",
+            "Bij 'voortzetten' hoort een nieuwe evaluatiedatum.",
+        )
+    return None
+
+
+def _opp_binnen_jaar(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    # Parents evaluate an OPP at least once a school year: a later date is refused.
+    if a["evaluatiedatum"] > a["vastgesteld_op"] + timedelta(days=366):
+        return Overtreding(
+            "evaluatiedatum_ongeldig",
+            "Een OPP wordt minstens eens per jaar geëvalueerd; kies een evaluatiedatum "
+            "binnen een jaar.",
+        )
+    return None
+
+
+# Which checks guard which event. The file being open is checked for every command; a
+# signal on a closed file reopens it instead, so SignaalGemeld has no checks.
+REGELS: dict[str, tuple[Regel, ...]] = {
+    "SignaalGemeld": (),
+    "GesprekGevoerd": (_open, _gesprek_met_ouders),
+    "OudersGeinformeerd": (_open, _leerling),
+    "AangemeldVoorKernteam": (_open,),
+    "BesprokenInKernteam": (_open,),
+    "InterventieIngezet": (_open,),
+    "BesprokenMetContactpersoonZorg": (_open,),
+    "Toestemming": (_open, _leerling, _toestemming_geldig),
+    "IngebrachtInOZS": (
+        _open,
+        _anoniem_alleen_leerling,
+        _onder_ozs,
+        _ouders_geinformeerd_voor_ozs,
+        _toestemming_ozs,
+    ),
+    "RegiehouderBenoemd": (_open, _leerling, _minstens_ozs),
+    "InternBegeleiderGekoppeld": (_open, _leerling, _minstens_ozs),
+    "HandelingsplanVastgesteld": (_open, _leerling, _regiehouder),
+    "OPPVastgesteld": (_open, _leerling, _regiehouder, _instemming_ouders, _opp_binnen_jaar),
+    "BesprokenInOZS": (_open, _minstens_ozs),
+    "TerugkoppelingGegeven": (_open,),
+    "EvaluatieUitgevoerd": (_open, _iets_te_evalueren, _nieuwe_evaluatiedatum),
+    "DoorverwezenNaarZAT": (_open, _leerling, _minstens_ozs, _regiehouder, _toestemming_zat),
+    "CasusAfgesloten": (_open,),
+}
+
+
+def controleer(gebeurtenis: str, casus: CasusStaat, argumenten: Mapping[str, Any]) -> None:
+    """Raise the first broken rule (by precedence) for this event, or return quietly."""
+    fout = eerste(o for regel in REGELS[gebeurtenis] if (o := regel(casus, argumenten)) is not None)
+    if fout is not None:
+        raise fout
