@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 
@@ -10,6 +11,10 @@ from application.gebruiker import Gebruiker
 from application.service import Zorgroute
 from infrastructure.persistence import eventsourcing_env
 from infrastructure.settings import Settings
+from projections.basis import Projectie
+from projections.opslag import Opslag
+from projections.runner import Projectierunner
+from projections.samenstelling import weergave_opslag
 
 
 def maak_service(settings: Settings) -> Zorgroute:
@@ -51,3 +56,27 @@ def signaal(onderwerp: dict[str, object] | None = None) -> dict[str, object]:
 
 
 GESPREK = {"met": "leerling", "datum": "2025-10-01", "samenvatting": "Kort gesprek na de les."}
+
+
+@dataclass
+class Weergaven:
+    """A service plus view storage on one test database; `runner(...)` builds a runner."""
+
+    service: Zorgroute
+    opslag: Opslag
+
+    def runner(self, *projecties: Projectie, batch: int = 500) -> Projectierunner:
+        runner = Projectierunner(self.service, self.opslag, list(projecties), batch=batch)
+        runner.installeer()
+        return runner
+
+
+@pytest.fixture
+def weergaven(settings: Settings) -> Iterator[Weergaven]:
+    service = maak_service(settings)
+    opslag = weergave_opslag(settings)
+    try:
+        yield Weergaven(service, opslag)
+    finally:
+        opslag.sluit()
+        service.close()

@@ -1,0 +1,126 @@
+"""Operations on the views: status, waiting for a position, and rebuild-and-swap."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from projections.opslag import Cursor
+from projections.runner import Projectierunner, _nu
+from projections.volger import Volger
+
+Voortgang = Callable[[int, int], None]
+
+
+def status(runner: Projectierunner) -> list[dict[str, Any]]:
+    """Per projection: position, events and seconds behind, status and any error."""
+    laatste = runner._volger.laatste_positie()
+    with runner.opslag.lezen() as cur:
+        rijen = cur.execute("SELECT * FROM projectie_status ORDER BY naam").fetchall()
+    kop = _tijdstip_van(runner, laatste)
+    resultaat = []
+    for rij in rijen:
+        if rij["naam"] not in runner.projecties:
+            continue
+        achter = max(0, laatste - int(rij["positie"]))
+        seconden = 0.0
+        if achter and kop is not None and rij["tijdstip_laatste"]:
+            seconden = max(
+                0.0, (kop - datetime.fromisoformat(rij["tijdstip_laatste"])).total_seconds()
+            )
+        resultaat.append(
+            {
+                "naam": rij["naam"],
+                "positie": int(rij["positie"]),
+                "achterstand": achter,
+                "seconden_achter": round(seconden, 3),
+                "status": rij["status"],
+                "fout": rij["fout"],
+                "fout_positie": rij["fout_positie"],
+                "bijgewerkt_op": rij["bijgewerkt_op"],
+            }
+        )
+    return resultaat
+
+
+def _tijdstip_van(runner: Projectierunner, positie: int) -> datetime | None:
+    if positie <= 0:
+        return None
+    notificaties = runner.app.recorder.select_notifications(start=positie, limit=1)
+    if not notificaties:
+        return None
+    gebeurtenis = runner.app.mapper.to_domain_event(notificaties[0])
+    tijdstip = getattr(gebeurtenis, "timestamp", None)
+    return tijdstip if isinstance(tijdstip, datetime) else None
+
+
+def wacht_tot(
+    runner: Projectierunner,
+    positie: int,
+    namen: Iterable[str] | None = None,
+    timeout: float = 2.0,
+) -> bool:
+    """True once the named views (default: all) have processed `positie`; False on timeout
+    or when one of them has stopped (it will not catch up by waiting)."""
+    gezocht = set(namen) if namen is not None else set(runner.projecties)
+    einde = time.monotonic() + timeout
+    runner.wek()
+    while True:
+        with runner.opslag.lezen() as cur:
+            rijen = cur.execute("SELECT naam, positie, status FROM projectie_status").fetchall()
+        relevant = [r for r in rijen if r["naam"] in gezocht]
+        if len(relevant) == len(gezocht) and all(int(r["positie"]) >= positie for r in relevant):
+            return True
+        if any(r["status"] != "actief" for r in relevant) or time.monotonic() >= einde:
+            return False
+        time.sleep(0.01)
+
+
+def herbouw(runner: Projectierunner, naam: str, voortgang: Voortgang | None = None) -> int:
+    """Rebuild one view from the first event into fresh tables, then swap them in within
+    one transaction, so readers see the old view or the new one, never a half-built one.
+    Returns the position the rebuilt view stands at."""
+    oud = runner.projecties[naam]
+    nieuw = type(oud)(achtervoegsel="__nieuw")
+    with runner.opslag.transactie() as cur:
+        nieuw.verwijder_tabellen(cur)
+        nieuw.maak_tabellen(cur)
+    volger = Volger(runner.app)
+    einde = volger.laatste_positie()
+    positie = 0
+    while True:
+        wijzigingen, laatste = volger.lees(positie, runner.batch)
+        if laatste == positie:
+            break
+        with runner.opslag.transactie() as cur:
+            nieuw.verwerk(cur, wijzigingen)
+        positie = laatste
+        if voortgang is not None:
+            voortgang(positie, max(einde, positie))
+    with runner.opslag.transactie() as cur:
+        runner._vergrendel(cur, naam)
+        # Events that arrived during the rebuild go in under the lock, then the swap.
+        while True:
+            wijzigingen, laatste = volger.lees(positie, runner.batch)
+            if laatste == positie:
+                break
+            nieuw.verwerk(cur, wijzigingen)
+            positie = laatste
+        _wissel(cur, oud, nieuw)
+        cur.execute(
+            "UPDATE projectie_status SET positie = %s, status = 'actief', fout = NULL, "
+            "fout_positie = NULL, bijgewerkt_op = %s WHERE naam = %s",
+            [positie, _nu(), naam],
+        )
+    return positie
+
+
+def _wissel(cur: Cursor, oud: Any, nieuw: Any) -> None:
+    oud.verwijder_tabellen(cur)
+    for index in nieuw.indexen:
+        cur.execute(f"DROP INDEX IF EXISTS ix_{index}{nieuw.achtervoegsel}")
+    for tabel in oud.tabellen:
+        cur.execute(f"ALTER TABLE {nieuw.t(tabel)} RENAME TO {oud.t(tabel)}")
+    oud.maak_tabellen(cur)  # recreates the indexes under their own names

@@ -1,0 +1,149 @@
+"""The case list behind `GET /api/v1/casussen`: one row per file, newest change first."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import orjson
+
+from projections.basis import Projectie, Wijziging
+from projections.opslag import Cursor, Opslag
+
+KOLOMMEN = (
+    "casus_id",
+    "school",
+    "type",
+    "naam",
+    "pseudoniem",
+    "anoniem",
+    "klas",
+    "afdeling",
+    "leerjaar",
+    "status",
+    "niveau",
+    "traject",
+    "regiehouder",
+    "regiehouder_naam",
+    "intern_begeleider",
+    "volgende_bespreking",
+    "volgende_evaluatie",
+    "aantal_signalen",
+    "geopend_op",
+    "gewijzigd_op",
+    "versie",
+)
+
+
+class Casussen(Projectie):
+    naam = "casussen"
+    tabellen: ClassVar[dict[str, str]] = {
+        "casussen": (
+            "casus_id TEXT PRIMARY KEY, school TEXT NOT NULL, type TEXT NOT NULL, naam TEXT, "
+            "pseudoniem TEXT, anoniem INTEGER NOT NULL, klas TEXT NOT NULL, afdeling TEXT NOT NULL, "
+            "leerjaar INTEGER NOT NULL, status TEXT NOT NULL, niveau TEXT NOT NULL, "
+            "traject INTEGER NOT NULL, regiehouder TEXT, regiehouder_naam TEXT, "
+            "intern_begeleider TEXT, volgende_bespreking TEXT, volgende_evaluatie TEXT, "
+            "aantal_signalen INTEGER NOT NULL, geopend_op TEXT NOT NULL, "
+            "gewijzigd_op TEXT NOT NULL, versie INTEGER NOT NULL"
+        )
+    }
+    indexen: ClassVar[dict[str, str]] = {
+        "casussen_school_gewijzigd": "casussen:school, gewijzigd_op, casus_id"
+    }
+
+    def verwerk(self, cur: Cursor, wijzigingen: Sequence[Wijziging]) -> None:
+        laatste: dict[str, Wijziging] = {}
+        for wijziging in wijzigingen:
+            laatste[wijziging.casus_id] = wijziging  # only the file's last state counts
+        rijen = [self._rij(w) for w in laatste.values()]
+        bijwerken = ", ".join(f"{k} = excluded.{k}" for k in KOLOMMEN[1:])
+        cur.executemany(
+            f"INSERT INTO {self.t('casussen')} ({', '.join(KOLOMMEN)}) "
+            f"VALUES ({', '.join(['%s'] * len(KOLOMMEN))}) "
+            f"ON CONFLICT (casus_id) DO UPDATE SET {bijwerken}",
+            rijen,
+        )
+
+    @staticmethod
+    def _rij(w: Wijziging) -> tuple[Any, ...]:
+        na, d = w.na, w.details
+        return (
+            w.casus_id,
+            d["school"],
+            d["type"],
+            d["naam"],
+            d["pseudoniem"],
+            int(na["anoniem"]),
+            na["klas"],
+            d["afdeling"],
+            d["leerjaar"],
+            na["status"],
+            na["niveau"],
+            na["traject"],
+            na["regiehouder"],
+            d["regiehouder_naam"],
+            na["intern_begeleider"],
+            na["volgende_bespreking"],
+            na["volgende_evaluatie"],
+            d["aantal_signalen"],
+            d["geopend_op"],
+            w.tijdstip,
+            w.gebeurtenis.originator_version,
+        )
+
+
+FILTERS = ("status", "niveau", "klas", "afdeling", "regiehouder", "anoniem")
+
+
+def _cursor_tekst(rij: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps([rij["gewijzigd_op"], rij["casus_id"]])).decode()
+
+
+def _lees_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        gewijzigd_op, casus_id = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except Exception as fout:
+        raise ValueError("ongeldige cursor") from fout
+    return str(gewijzigd_op), str(casus_id)
+
+
+def lijst(
+    opslag: Opslag,
+    school: str,
+    filters: dict[str, Any],
+    limit: int = 50,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """One page of the school's files, newest change first, with a cursor to the next."""
+    voorwaarden, params = ["school = %s"], [school]
+    for veld in FILTERS:
+        waarde = filters.get(veld)
+        if waarde is None:
+            continue
+        voorwaarden.append(f"{veld} = %s")
+        params.append(int(waarde) if veld == "anoniem" else waarde)
+    if cursor:
+        gewijzigd_op, casus_id = _lees_cursor(cursor)
+        voorwaarden.append("(gewijzigd_op < %s OR (gewijzigd_op = %s AND casus_id < %s))")
+        params += [gewijzigd_op, gewijzigd_op, casus_id]
+    with opslag.lezen() as cur:
+        rijen = cur.execute(
+            f"SELECT {', '.join(KOLOMMEN)} FROM pv_casussen WHERE {' AND '.join(voorwaarden)} "
+            "ORDER BY gewijzigd_op DESC, casus_id DESC LIMIT %s",
+            [*params, limit + 1],
+        ).fetchall()
+    volgende = _cursor_tekst(rijen[limit - 1]) if len(rijen) > limit else None
+    return {"items": [_item(r) for r in rijen[:limit]], "volgende_cursor": volgende}
+
+
+def _item(rij: dict[str, Any]) -> dict[str, Any]:
+    item = dict(rij)
+    item["anoniem"] = bool(item["anoniem"])
+    # An anonymous file is listed under its pseudonym (access control will refine who sees
+    # more); the name stays out of the list.
+    item["weergavenaam"] = item["pseudoniem"] if item["anoniem"] else item["naam"]
+    if item["anoniem"]:
+        item["naam"] = None
+    return item

@@ -1,0 +1,218 @@
+"""Keeps every view up to date with the event log, exactly once.
+
+Each projection commits its rows and its position in one transaction, so a process
+killed at any point resumes where the last commit left it: nothing missed, nothing
+counted twice. A projection whose handler fails stops alone (status `gestopt`, with the
+failing position and error); the others go on. On PostgreSQL the runner wakes on
+LISTEN/NOTIFY and also polls on a short timer, so a lost notification never stalls a view;
+SQLite cannot notify, so there it polls (and an in-process API wakes it after a save).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from eventsourcing.application import Application
+
+from projections.basis import Projectie, Wijziging
+from projections.opslag import Cursor, Opslag
+from projections.volger import Volger
+
+log = structlog.get_logger("zorgroute.projecties")
+
+STATUS_DDL = (
+    "naam TEXT PRIMARY KEY, positie BIGINT NOT NULL, status TEXT NOT NULL, fout TEXT, "
+    "fout_positie BIGINT, tijdstip_laatste TEXT, bijgewerkt_op TEXT"
+)
+
+
+def _nu() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class Projectierunner:
+    def __init__(
+        self,
+        app: Application[Any],
+        opslag: Opslag,
+        projecties: Sequence[Projectie],
+        *,
+        batch: int = 1000,
+        poll_seconden: float = 0.5,
+    ) -> None:
+        self.app = app
+        self.opslag = opslag
+        self.projecties = {p.naam: p for p in projecties}
+        self.batch = batch
+        self.poll_seconden = poll_seconden
+        self._volger = Volger(app)
+        self._wekker = threading.Event()
+        self._stop = threading.Event()
+        self._draden: list[threading.Thread] = []
+        self._verwerk_slot = threading.Lock()
+
+    # ---- set-up ----------------------------------------------------------------------
+
+    def installeer(self) -> None:
+        with self.opslag.transactie() as cur:
+            cur.execute(f"CREATE TABLE IF NOT EXISTS projectie_status ({STATUS_DDL})")
+            for projectie in self.projecties.values():
+                projectie.maak_tabellen(cur)
+                cur.execute(
+                    "INSERT INTO projectie_status (naam, positie, status, bijgewerkt_op) "
+                    "VALUES (%s, 0, 'actief', %s) ON CONFLICT (naam) DO NOTHING",
+                    [projectie.naam, _nu()],
+                )
+
+    def hervat_gestopte(self) -> None:
+        """A restart retries stopped projections from their failing position."""
+        with self.opslag.transactie() as cur:
+            cur.execute(
+                "UPDATE projectie_status SET status = 'actief', fout = NULL, fout_positie = NULL "
+                "WHERE status = 'gestopt'"
+            )
+
+    # ---- the loop --------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.installeer()
+        self.hervat_gestopte()
+        self._stop.clear()
+        hoofd = threading.Thread(target=self._lus, name="projecties", daemon=True)
+        self._draden = [hoofd]
+        kanaal = getattr(self.app.recorder, "channel_name", None)
+        if self.opslag.dialect == "postgres" and kanaal:
+            self._draden.append(
+                threading.Thread(
+                    target=self._luister, args=(kanaal,), name="projecties-listen", daemon=True
+                )
+            )
+        for draad in self._draden:
+            draad.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wekker.set()
+        for draad in self._draden:
+            draad.join(timeout=timeout)
+        self._draden = []
+
+    def wek(self, *_: Any) -> None:
+        self._wekker.set()
+
+    def _lus(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.verwerk_beschikbaar()
+            except Exception as fout:  # a database outage: log, wait, try again
+                log.warning("projecties_fout", fout=type(fout).__name__)
+                self._stop.wait(min(5.0, self.poll_seconden * 4))
+            self._wekker.wait(self.poll_seconden)
+            self._wekker.clear()
+
+    def _luister(self, kanaal: str) -> None:
+        while not self._stop.is_set():
+            try:
+                verbinding = self.opslag.luister_verbinding()
+                assert verbinding is not None
+                with verbinding:
+                    verbinding.execute(f'LISTEN "{kanaal}"')
+                    while not self._stop.is_set():
+                        for _ in verbinding.notifies(timeout=self.poll_seconden, stop_after=1):
+                            self._wekker.set()
+            except Exception as fout:
+                log.warning("projecties_listen_fout", fout=type(fout).__name__)
+                self._stop.wait(1.0)
+
+    # ---- processing ------------------------------------------------------------------
+
+    def verwerk_beschikbaar(self) -> int:
+        """Bring every active projection up to the end of the log; returns events read."""
+        totaal = 0
+        with self._verwerk_slot:
+            while not self._stop.is_set():
+                posities = self._actieve_posities()
+                if not posities:
+                    return totaal
+                vanaf = min(posities.values())
+                wijzigingen, laatste = self._volger.lees(vanaf, self.batch)
+                if laatste == vanaf:
+                    return totaal
+                totaal += laatste - vanaf
+                for naam, positie in posities.items():
+                    if positie < laatste:
+                        self._verwerk(self.projecties[naam], positie, wijzigingen, laatste)
+        return totaal
+
+    def _actieve_posities(self) -> dict[str, int]:
+        with self.opslag.lezen() as cur:
+            rijen = cur.execute(
+                "SELECT naam, positie FROM projectie_status WHERE status = 'actief'"
+            ).fetchall()
+        return {r["naam"]: int(r["positie"]) for r in rijen if r["naam"] in self.projecties}
+
+    def _vergrendel(self, cur: Cursor, naam: str) -> dict[str, Any] | None:
+        # On PostgreSQL the row lock serialises us with a rebuild's swap; SQLite's
+        # BEGIN IMMEDIATE already made this transaction the only writer.
+        slot = " FOR UPDATE" if cur.dialect == "postgres" else ""
+        return cur.execute(
+            f"SELECT positie, status FROM projectie_status WHERE naam = %s{slot}", [naam]
+        ).fetchone()
+
+    def _verwerk(
+        self, projectie: Projectie, verwacht: int, wijzigingen: list[Wijziging], laatste: int
+    ) -> None:
+        try:
+            with self.opslag.transactie() as cur:
+                rij = self._vergrendel(cur, projectie.naam)
+                if rij is None or rij["status"] != "actief" or int(rij["positie"]) != verwacht:
+                    return  # moved on meanwhile (a rebuild swapped in); next round re-reads
+                eigen = [w for w in wijzigingen if w.positie > verwacht]
+                projectie.verwerk(cur, eigen)
+                self._zet_positie(cur, projectie.naam, laatste, eigen)
+        except Exception:
+            self._zoek_gif(projectie, verwacht, [w for w in wijzigingen if w.positie > verwacht])
+
+    def _zet_positie(
+        self, cur: Cursor, naam: str, positie: int, wijzigingen: list[Wijziging]
+    ) -> None:
+        tijdstip = wijzigingen[-1].tijdstip if wijzigingen else None
+        cur.execute(
+            "UPDATE projectie_status SET positie = %s, bijgewerkt_op = %s, "
+            "tijdstip_laatste = COALESCE(%s, tijdstip_laatste) WHERE naam = %s",
+            [positie, _nu(), tijdstip, naam],
+        )
+
+    def _zoek_gif(self, projectie: Projectie, vanaf: int, wijzigingen: list[Wijziging]) -> None:
+        """Replay the batch one event at a time to commit what is good and stop the
+        projection exactly at the event its handler cannot process."""
+        for wijziging in wijzigingen:
+            try:
+                with self.opslag.transactie() as cur:
+                    rij = self._vergrendel(cur, projectie.naam)
+                    if rij is None or rij["status"] != "actief" or int(rij["positie"]) != vanaf:
+                        return
+                    projectie.verwerk(cur, [wijziging])
+                    self._zet_positie(cur, projectie.naam, wijziging.positie, [wijziging])
+                vanaf = wijziging.positie
+            except Exception as fout:
+                # Only the type and message: a handler's error text must not carry pupil data,
+                # and our own handlers raise messages without it.
+                melding = f"{type(fout).__name__}: {str(fout)[:500]}"
+                with self.opslag.transactie() as cur:
+                    cur.execute(
+                        "UPDATE projectie_status SET status = 'gestopt', fout = %s, "
+                        "fout_positie = %s, bijgewerkt_op = %s WHERE naam = %s",
+                        [melding, wijziging.positie, _nu(), projectie.naam],
+                    )
+                log.error(
+                    "projectie_gestopt",
+                    projectie=projectie.naam,
+                    positie=wijziging.positie,
+                    fout=type(fout).__name__,
+                )
+                return

@@ -1,0 +1,39 @@
+"""Which views exist, and how to reach their storage from the settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from infrastructure.persistence import postgres_doel, sqlite_pad
+from infrastructure.settings import Settings
+from projections.basis import Projectie
+from projections.casussen import Casussen
+from projections.opslag import Opslag
+
+
+def alle_projecties() -> list[Projectie]:
+    return [Casussen()]
+
+
+def weergave_opslag(settings: Settings) -> Opslag:
+    """SQLite views live in a file next to the events, so that a projector writing views
+    never holds the lock that an API writing events needs; on PostgreSQL they share the
+    database (and schema) with the events."""
+    if settings.is_sqlite:
+        pad = Path(sqlite_pad(settings.database_url))
+        weergaven = pad.with_name(pad.stem + ".weergaven" + (pad.suffix or ".sqlite"))
+        return Opslag(dialect="sqlite", sqlite_pad=str(weergaven))
+    doel = postgres_doel(settings.database_url)
+    return Opslag(
+        dialect="postgres",
+        postgres={
+            "host": doel.host,
+            "port": doel.port,
+            "dbname": doel.dbname,
+            "user": doel.user,
+            "password": doel.password,
+            "connect_timeout": 5,
+        },
+        schema=doel.schema,
+        pool_grootte=max(2, settings.pool_size),
+    )
