@@ -51,6 +51,8 @@ class Resultaat:
     def antwoord(self) -> dict[str, Any]:
         body: dict[str, Any] = {"casus_id": str(self.casus_id), "versie": self.versie}
         body["nieuw"] = self.nieuw
+        if self.positie is not None:
+            body["positie"] = self.positie
         return body
 
 
@@ -73,6 +75,9 @@ class Zorgroute(Application[UUID]):
             raise ValueError("de id-sleutel moet minstens 16 bytes zijn")
         self._id_sleutel = id_sleutel
         self._klok = klok
+        # Called with the log position after every successful save (e.g. to wake an
+        # in-process projector at once instead of at its next poll).
+        self.na_opslaan: list[Callable[[int], None]] = []
 
     def vandaag(self) -> date:
         return self._klok().astimezone(NEDERLAND).date()
@@ -221,6 +226,8 @@ class Zorgroute(Application[UUID]):
                 time.sleep(random.uniform(0, 0.002 * (poging + 1)))
                 continue
             positie = max(o.notification.id for o in opnames)
+            for luisteraar in self.na_opslaan:
+                luisteraar(positie)
             return Resultaat(casus.id, casus.version, nieuw, resultaat.status, positie)
         raise TeVeelGelijktijdigeWijzigingen
 
@@ -232,11 +239,15 @@ class Zorgroute(Application[UUID]):
         if eerder.vingerafdruk != afdruk:
             raise IdempotentieSleutelHergebruikt
         body = eerder.antwoord
+        # The first answer's log position was not known when the key was stored (it is
+        # assigned on insert); the current end of the log is at or after it, so waiting
+        # for it (`?na=`) still shows the client its own write.
         return Resultaat(
             UUID(body["casus_id"]),
             body["versie"],
             body.get("nieuw", False),
             eerder.status,
+            self.recorder.max_notification_id(),
         )
 
     # ---- reads -------------------------------------------------------------------------

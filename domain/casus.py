@@ -403,7 +403,12 @@ class Casus(Commandos, Aggregate):
             self.volgende_evaluatie = None
 
     def _eerstvolgende_evaluatie_na(self, datum: date) -> date | None:
+        # The evaluation on `datum` settled what was due; what remains open is any later
+        # date of the plan, the OPP or an intervention.
         open_data = [i.evaluatiedatum for i in self.interventies if i.evaluatiedatum > datum]
+        for plan in (self.handelingsplan, self.opp):
+            if plan is not None and plan.evaluatiedatum > datum:
+                open_data.append(plan.evaluatiedatum)
         return min(open_data, default=None)
 
     @event(DoorverwezenNaarZAT)

@@ -70,7 +70,9 @@ def configure_logging(level: str = "INFO") -> None:
             structlog.processors.JSONRenderer(serializer=_orjson_dumps),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(niveau),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stdout),
+        # No file argument: the logger then writes to whatever sys.stdout is at call time
+        # (tests and process supervisors may swap it after configuration).
+        logger_factory=structlog.PrintLoggerFactory(),
         cache_logger_on_first_use=False,
     )
 

@@ -1,0 +1,108 @@
+"""Dependencies of the routes, as `Annotated` aliases (the FastAPI template's style)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Header, Path, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.middleware import zet_logveld
+from application.gebruiker import Gebruiker
+from application.service import Zorgroute
+from infrastructure.auth import OngeldigToken, decodeer_token
+from infrastructure.settings import Settings
+
+_bearer = HTTPBearer(
+    auto_error=False,  # a missing token must be our 401 problem, not FastAPI's answer
+    description="JWT van de identiteitsprovider van de school (HS256 of RS256).",
+)
+# W/"3", "3" or 3; a version is a plain non-negative number.
+_ETAG = re.compile(r'(?:W/)?(?:"(\d{1,18})"|(\d{1,18}))')
+
+
+class NietGereed(Exception):
+    """The service is not (yet) built: the app runs without its lifespan."""
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _service(request: Request) -> Zorgroute:
+    service: Zorgroute | None = getattr(request.app.state, "service", None)
+    if service is None:
+        raise NietGereed
+    return service
+
+
+async def _huidige_gebruiker(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Gebruiker:
+    if credentials is None:
+        raise OngeldigToken("token ontbreekt")
+    claims = decodeer_token(credentials.credentials, _settings(request))
+    gebruiker = Gebruiker(
+        sub=claims["sub"],
+        naam=claims["naam"],
+        rol=claims["rol"],
+        school=claims.get("school"),
+        klassen=tuple(claims.get("klassen") or ()),
+        afdeling=claims.get("afdeling"),
+        scholen=tuple(claims.get("scholen") or ()),
+    )
+    zet_logveld(request, actor_id=gebruiker.sub)
+    return gebruiker
+
+
+def _ongeldige_header(naam: str, melding: str) -> RequestValidationError:
+    return RequestValidationError(
+        [{"type": "value_error", "loc": ("header", naam), "msg": melding, "melding": melding}]
+    )
+
+
+async def _if_match(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            max_length=64,
+            description='Verwachte versie: `3` of `"3"`. Anders 412 `versie_conflict`.',
+        ),
+    ] = None,
+) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        return None
+    gevonden = _ETAG.fullmatch(if_match.strip())
+    if gevonden is None:
+        raise _ongeldige_header("If-Match", 'moet een versienummer zijn, bijv. 3 of "3"')
+    return int(gevonden.group(1) or gevonden.group(2))
+
+
+async def _idempotency_key(
+    sleutel: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=200,
+            description="Herhaalt u het verzoek met dezelfde sleutel, dan komt hetzelfde antwoord.",
+        ),
+    ] = None,
+) -> str | None:
+    return sleutel
+
+
+App = Annotated[Zorgroute, Depends(_service)]
+CurrentUser = Annotated[Gebruiker, Depends(_huidige_gebruiker)]
+# Every event records the actor from the token, never from the body.
+CurrentActor = CurrentUser
+IfMatch = Annotated[int | None, Depends(_if_match)]
+IdempotencyKey = Annotated[str | None, Depends(_idempotency_key)]
+CasusId = Annotated[UUID, Path(description="Id van het dossier (UUID).")]
+InstellingenDep = Annotated[Settings, Depends(_settings)]

@@ -1,0 +1,85 @@
+"""Signals: the way into a case file, and the way back into a closed one."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from api.deps import App, CasusId, CurrentActor, IdempotencyKey, IfMatch
+from api.middleware import zet_logveld
+from api.problemen import fout_antwoorden
+from api.routers import API_PREFIX
+from api.schemas.antwoorden import CommandoAntwoord
+from api.schemas.signalen import SignaalOpDossierVerzoek, SignaalVerzoek
+from application.service import Resultaat
+
+router = APIRouter(prefix=API_PREFIX, tags=["signalen"])
+
+
+def beantwoord(request: Request, response: Response, resultaat: Resultaat) -> CommandoAntwoord:
+    """Status from the service (201 new / 200 existing), plus ETag and Location of the file."""
+    response.status_code = resultaat.status
+    response.headers["ETag"] = f'"{resultaat.versie}"'
+    response.headers["Location"] = str(
+        request.url_for("lees_casus", casus_id=str(resultaat.casus_id)).path
+    )
+    zet_logveld(request, casus_id=str(resultaat.casus_id))
+    # The service's own answer, so a field it adds (e.g. `positie`) reaches the client.
+    return CommandoAntwoord.model_validate(resultaat.antwoord())
+
+
+@router.post(
+    "/signalen",
+    status_code=201,
+    response_model_exclude_none=True,
+    summary="Signaal melden / Report a concern",
+    description=(
+        "Gaat naar het dossier van het onderwerp: 201 met `nieuw: true` als het dossier nieuw "
+        "is, 200 met `nieuw: false` als het al bestond (een gesloten dossier wordt heropend)."
+    ),
+    responses={
+        200: {"model": CommandoAntwoord},
+        **fout_antwoorden(401, 404, 409, 412, 413, 422, 503),
+    },
+)
+def meld_signaal(
+    verzoek: SignaalVerzoek,
+    request: Request,
+    response: Response,
+    service: App,
+    actor: CurrentActor,
+    if_match: IfMatch,
+    sleutel: IdempotencyKey,
+) -> CommandoAntwoord:
+    resultaat = service.meld_signaal(
+        actor, verzoek.gegevens(), verwachte_versie=if_match, idempotentie_sleutel=sleutel
+    )
+    return beantwoord(request, response, resultaat)
+
+
+@router.post(
+    "/casussen/{casus_id}/signalen",
+    status_code=201,
+    response_model_exclude_none=True,
+    summary="Signaal op een bekend dossier / Report a concern on a known file",
+    responses=fout_antwoorden(401, 404, 409, 412, 413, 422, 503),
+)
+def meld_signaal_op_dossier(
+    casus_id: CasusId,
+    verzoek: SignaalOpDossierVerzoek,
+    request: Request,
+    response: Response,
+    service: App,
+    actor: CurrentActor,
+    if_match: IfMatch,
+    sleutel: IdempotencyKey,
+) -> CommandoAntwoord:
+    resultaat = service.meld_signaal(
+        actor,
+        verzoek.gegevens(),
+        casus_id=casus_id,
+        verwachte_versie=if_match,
+        idempotentie_sleutel=sleutel,
+        status_nieuw=201,
+        status_bestaand=201,
+    )
+    return beantwoord(request, response, resultaat)
