@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from domain.casus import Casus
-from projections.opslag import Cursor
+from projections.opslag import Cursor, Rij
 
 # The file's structural fields (brief, "Audit trail"): the only fields an audit trail
 # may show as old/new. Never free text, never a name.
@@ -150,3 +150,36 @@ class Projectie(ABC):
     @abstractmethod
     def verwerk(self, cur: Cursor, wijzigingen: Sequence[Wijziging]) -> None:
         """Write the rows for these changes (in log order)."""
+
+
+def lees_rijen(cur: Cursor, tabel: str, ids: set[str]) -> dict[str, Rij]:
+    """The stored rows of these files, by casus id (in chunks: parameter limits)."""
+    gevonden: dict[str, Rij] = {}
+    lijst = sorted(ids)
+    for start in range(0, len(lijst), 500):
+        deel = lijst[start : start + 500]
+        plekken = ", ".join(["%s"] * len(deel))
+        for rij in cur.execute(
+            f"SELECT * FROM {tabel} WHERE casus_id IN ({plekken})", deel
+        ).fetchall():
+            gevonden[rij["casus_id"]] = dict(rij)
+    return gevonden
+
+
+def schrijf_rijen(cur: Cursor, tabel: str, kolommen: Sequence[str], rijen: list[Rij]) -> None:
+    bijwerken = ", ".join(f"{k} = excluded.{k}" for k in kolommen[1:])
+    cur.executemany(
+        f"INSERT INTO {tabel} ({', '.join(kolommen)}) "
+        f"VALUES ({', '.join(['%s'] * len(kolommen))}) "
+        f"ON CONFLICT ({kolommen[0]}) DO UPDATE SET {bijwerken}",
+        [tuple(r[k] for k in kolommen) for r in rijen],
+    )
+
+
+def weergavenaam(na: dict[str, Any], details: dict[str, Any]) -> str:
+    """Pseudonym for an anonymous file, the pupil's name, or the class of a class file."""
+    if na["anoniem"]:
+        return str(details["pseudoniem"])
+    if details["type"] == "klas":
+        return f"Klas {na['klas']}"
+    return str(details["naam"] or f"Leerling uit {na['klas']}")

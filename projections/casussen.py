@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import orjson
 
-from projections.basis import Projectie, Wijziging
+from projections.basis import Projectie, Wijziging, schrijf_rijen
 from projections.opslag import Cursor, Opslag
 
 KOLOMMEN = (
@@ -57,14 +57,8 @@ class Casussen(Projectie):
         laatste: dict[str, Wijziging] = {}
         for wijziging in wijzigingen:
             laatste[wijziging.casus_id] = wijziging  # only the file's last state counts
-        rijen = [self._rij(w) for w in laatste.values()]
-        bijwerken = ", ".join(f"{k} = excluded.{k}" for k in KOLOMMEN[1:])
-        cur.executemany(
-            f"INSERT INTO {self.t('casussen')} ({', '.join(KOLOMMEN)}) "
-            f"VALUES ({', '.join(['%s'] * len(KOLOMMEN))}) "
-            f"ON CONFLICT (casus_id) DO UPDATE SET {bijwerken}",
-            rijen,
-        )
+        rijen = [dict(zip(KOLOMMEN, self._rij(w), strict=True)) for w in laatste.values()]
+        schrijf_rijen(cur, self.t("casussen"), KOLOMMEN, rijen)
 
     @staticmethod
     def _rij(w: Wijziging) -> tuple[Any, ...]:

@@ -1,0 +1,316 @@
+"""The agenda per meeting (kernteam, OZS, ZAT) and date, with the key questions to prepare.
+
+The view stores dates only (one row per file); which file is due for which meeting is
+decided when asked, from those dates and the meeting date, so a view built today gives
+the same agenda as one built last month. The rules, for meeting date D (open files of
+the school only; a closed file never appears):
+
+kernteam
+  `kernteam_aangemeld` — registered for a kernteam meeting on or before D and not yet
+  discussed in the kernteam before D (a missed meeting carries over to the next one).
+  `evaluatie` — at level kernteam or contactpersoon with the next evaluation ≤ D
+  (interventions from basic support are evaluated where they were set).
+ozs (files at level ozs or extern)
+  `nieuw_ingebracht` — brought in on or before D and not discussed in the OZS before D.
+  `opschalen` — an evaluation on or before D asked to escalate, not yet discussed.
+  `evaluatie` — at level ozs with the next evaluation ≤ D (extern: see zat).
+  `periodieke_bespreking` — next discussion ≤ D: 28 days after the intake or the last
+  discussion (or the date that discussion set), so exactly 4 weeks later it is due.
+zat (files at level extern)
+  `verwezen` — referred on or before D and no evaluation recorded before D since the
+  referral (the regiehouder records the ZAT's outcome as an evaluation).
+  `evaluatie` — next evaluation ≤ D.
+
+A file due for several reasons appears once: `reden` is the first in `REDENEN`,
+`redenen` lists them all. An anonymous file is stored and shown under its pseudonym only,
+without its class: the name of such a pupil never enters this view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+import orjson
+
+from projections.basis import Projectie, Wijziging, lees_rijen, schrijf_rijen, weergavenaam
+from projections.formaten import IcsGebeurtenis, als_csv, als_ics
+from projections.opslag import Cursor, Opslag, Rij
+
+OVERLEGGEN: dict[str, str] = {
+    "kernteam": "Kernteamoverleg",
+    "ozs": "Ondersteuningsteam (OZS)",
+    "zat": "Zorg- en adviesteam (ZAT)",
+}
+REDENEN: dict[str, str] = {
+    "kernteam_aangemeld": "aangemeld voor het kernteam",
+    "nieuw_ingebracht": "nieuw ingebracht",
+    "verwezen": "verwezen naar het ZAT",
+    "opschalen": "opschalen",
+    "evaluatie": "evaluatie",
+    "periodieke_bespreking": "periodieke bespreking",
+}
+KERNVRAGEN = (
+    "doel",
+    "ondersteuningsbehoefte",
+    "waarom_nu",
+    "sterke_kanten",
+    "wanneer_evalueren",
+    "casusregie",
+    "wie_koppelt_terug",
+)
+ONDER_OZS = ("mentor", "kernteam", "contactpersoon")
+
+DDL = (
+    "casus_id TEXT PRIMARY KEY, school TEXT NOT NULL, type TEXT NOT NULL, "
+    "weergavenaam TEXT, klas TEXT, anoniem INTEGER NOT NULL, status TEXT NOT NULL, "
+    "niveau TEXT NOT NULL, regiehouder TEXT, regiehouder_naam TEXT, "
+    "volgende_bespreking TEXT, volgende_evaluatie TEXT, opschalen INTEGER NOT NULL, "
+    "startdocument TEXT, intake_datum TEXT, eerste_ozs_bespreking TEXT, "
+    "laatst_besproken_ozs TEXT, kt_datum TEXT, kt_vraag TEXT, kt_besproken_op TEXT, "
+    "laatst_besproken_kernteam TEXT, opschalen_op TEXT, zat_verwezen_op TEXT, "
+    "zat_hulpvraag TEXT, zat_afgehandeld_op TEXT"
+)
+KOLOMMEN = tuple(deel.split()[0] for deel in DDL.split(", "))
+# Facts of one traject, taken from the events themselves (the aggregate forgets some of
+# them, e.g. a kernteam registration once discussed); a reopening starts them afresh.
+TRAJECTFEITEN = KOLOMMEN[KOLOMMEN.index("intake_datum") :]
+
+
+class Agenda(Projectie):
+    naam = "agenda"
+    tabellen: ClassVar[dict[str, str]] = {"agenda": DDL}
+    indexen: ClassVar[dict[str, str]] = {"agenda_school_niveau": "agenda:school, status, niveau"}
+
+    def verwerk(self, cur: Cursor, wijzigingen: Sequence[Wijziging]) -> None:
+        rijen = lees_rijen(cur, self.t("agenda"), {w.casus_id for w in wijzigingen})
+        for w in wijzigingen:
+            rij = rijen.setdefault(w.casus_id, dict.fromkeys(KOLOMMEN))
+            _pas_toe(rij, w)
+        schrijf_rijen(cur, self.t("agenda"), KOLOMMEN, list(rijen.values()))
+
+
+def _pas_toe(rij: Rij, w: Wijziging) -> None:
+    na, d, e = w.na, w.details, w.gebeurtenis
+    rij.update(
+        casus_id=w.casus_id,
+        school=d["school"],
+        type=d["type"],
+        weergavenaam=weergavenaam(na, d),
+        klas=None if na["anoniem"] else na["klas"],
+        anoniem=int(na["anoniem"]),
+        status=na["status"],
+        niveau=na["niveau"],
+        regiehouder=na["regiehouder"],
+        regiehouder_naam=d["regiehouder_naam"],
+        volgende_bespreking=na["volgende_bespreking"],
+        volgende_evaluatie=na["volgende_evaluatie"],
+        opschalen=int(d["opschalen"]),
+        startdocument=orjson.dumps(d["startdocument"]).decode() if d["startdocument"] else None,
+    )
+    datum = getattr(e, "datum", None)
+    dag = datum.isoformat() if isinstance(datum, date) else None
+    if w.type == "CasusHeropend":
+        rij.update(dict.fromkeys(TRAJECTFEITEN))
+    elif w.type == "AangemeldVoorKernteam":
+        rij.update(kt_datum=dag, kt_vraag=e.vraag, kt_besproken_op=None)  # type: ignore[attr-defined]
+    elif w.type == "BesprokenInKernteam":
+        rij["laatst_besproken_kernteam"] = _laatste(rij["laatst_besproken_kernteam"], dag)
+        if rij["kt_datum"] and rij["kt_besproken_op"] is None:
+            rij["kt_besproken_op"] = dag
+    elif w.type == "IngebrachtInOZS":
+        rij.update(intake_datum=dag, eerste_ozs_bespreking=None)
+    elif w.type == "BesprokenInOZS":
+        rij["laatst_besproken_ozs"] = _laatste(rij["laatst_besproken_ozs"], dag)
+        intake = rij["intake_datum"]
+        if intake and dag and dag >= intake and rij["eerste_ozs_bespreking"] is None:
+            rij["eerste_ozs_bespreking"] = dag
+    elif w.type == "EvaluatieUitgevoerd":
+        if e.vervolg == "opschalen":  # type: ignore[attr-defined]
+            rij["opschalen_op"] = dag
+        verwezen = rij["zat_verwezen_op"]
+        if verwezen and dag and dag >= verwezen and rij["zat_afgehandeld_op"] is None:
+            rij["zat_afgehandeld_op"] = dag
+    elif w.type == "DoorverwezenNaarZAT":
+        rij.update(zat_verwezen_op=dag, zat_hulpvraag=e.hulpvraag, zat_afgehandeld_op=None)  # type: ignore[attr-defined]
+
+
+def _laatste(oud: str | None, nieuw: str | None) -> str | None:
+    return max(d for d in (oud, nieuw) if d) if (oud or nieuw) else None
+
+
+# ---- reading ----------------------------------------------------------------------------
+
+
+def _voor(waarde: str | None, d: str) -> bool:
+    """True when the stored date is on or before meeting date `d` (ISO text compares)."""
+    return waarde is not None and waarde <= d
+
+
+def _nog_niet_voor(waarde: str | None, d: str) -> bool:
+    """True when the follow-up did not happen before `d` (none yet, or on/after `d`)."""
+    return waarde is None or waarde >= d
+
+
+def redenen(rij: Rij, overleg: str, d: str) -> list[str]:
+    """Why this file is on the agenda of `overleg` on ISO date `d` (see the module doc)."""
+    niveau, gevonden = rij["niveau"], set()
+    if overleg == "kernteam":
+        if _voor(rij["kt_datum"], d) and _nog_niet_voor(rij["kt_besproken_op"], d):
+            gevonden.add("kernteam_aangemeld")
+        if niveau in ("kernteam", "contactpersoon") and _voor(rij["volgende_evaluatie"], d):
+            gevonden.add("evaluatie")
+    elif overleg == "ozs" and niveau in ("ozs", "extern"):
+        if _voor(rij["intake_datum"], d) and _nog_niet_voor(rij["eerste_ozs_bespreking"], d):
+            gevonden.add("nieuw_ingebracht")
+        if rij["opschalen"] and _voor(rij["opschalen_op"], d):
+            gevonden.add("opschalen")
+        if niveau == "ozs" and _voor(rij["volgende_evaluatie"], d):
+            gevonden.add("evaluatie")
+        if _voor(rij["volgende_bespreking"], d):
+            gevonden.add("periodieke_bespreking")
+    elif overleg == "zat" and niveau == "extern":
+        if _voor(rij["zat_verwezen_op"], d) and _nog_niet_voor(rij["zat_afgehandeld_op"], d):
+            gevonden.add("verwezen")
+        if _voor(rij["volgende_evaluatie"], d):
+            gevonden.add("evaluatie")
+    return [r for r in REDENEN if r in gevonden]
+
+
+def _kernvragen(rij: Rij) -> dict[str, Any]:
+    start = orjson.loads(rij["startdocument"]) if rij["startdocument"] else {}
+    naam, onder_ozs = rij["regiehouder_naam"], rij["niveau"] in ONDER_OZS
+    regie: str | None
+    terug: str | None
+    if rij["type"] == "klas":  # a class keeps its mentor in charge, at every level
+        regie = terug = f"mentor van klas {rij['klas']}"
+    elif naam:
+        regie, terug = naam, f"{naam} (regiehouder) aan mentor en signaalgever"
+    elif onder_ozs:
+        regie, terug = "mentor", "mentor aan signaalgever"
+    else:
+        regie = terug = None  # to be settled in the meeting: appoint a regiehouder
+    return {
+        "doel": start.get("doel"),
+        "ondersteuningsbehoefte": start.get("ondersteuningsvraag") or rij["kt_vraag"],
+        "waarom_nu": start.get("waarom_nu"),
+        "sterke_kanten": start.get("sterke_kanten"),
+        "wanneer_evalueren": rij["volgende_evaluatie"],
+        "casusregie": regie,
+        "wie_koppelt_terug": terug,
+    }
+
+
+def _item(rij: Rij, overleg: str, gevonden: list[str]) -> dict[str, Any]:
+    regiehouder = None
+    if rij["regiehouder"]:
+        regiehouder = {"medewerker_id": rij["regiehouder"], "naam": rij["regiehouder_naam"]}
+    vraag = {"kernteam": rij["kt_vraag"], "zat": rij["zat_hulpvraag"]}.get(overleg)
+    besproken = rij[
+        "laatst_besproken_kernteam" if overleg == "kernteam" else "laatst_besproken_ozs"
+    ]
+    return {
+        "casus_id": rij["casus_id"],
+        "weergavenaam": rij["weergavenaam"],
+        "anoniem": bool(rij["anoniem"]),
+        "klas": rij["klas"],
+        "niveau": rij["niveau"],
+        "reden": gevonden[0],
+        "redenen": gevonden,
+        "regiehouder": regiehouder,
+        "laatst_besproken": besproken,
+        "vraag": vraag,
+        "kernvragen": _kernvragen(rij),
+    }
+
+
+def agenda(opslag: Opslag, school: str, overleg: str, datum: date) -> dict[str, Any]:
+    """The agenda of `overleg` ('kernteam', 'ozs' or 'zat') for the meeting on `datum`."""
+    if overleg not in OVERLEGGEN:
+        raise ValueError(f"onbekend overleg: {overleg}")
+    niveaus = {"kernteam": ONDER_OZS, "ozs": ("ozs", "extern"), "zat": ("extern",)}[overleg]
+    voorwaarden = ["school = %s", "status = 'open'"]
+    params: list[Any] = [school]
+    niveau_in = f"niveau IN ({', '.join(['%s'] * len(niveaus))})"
+    if overleg == "kernteam":  # a kernteam registration can come from any level
+        niveau_in = f"(kt_datum IS NOT NULL OR {niveau_in})"
+    voorwaarden.append(niveau_in)
+    params += niveaus
+    with opslag.lezen() as cur:
+        rijen = cur.execute(
+            f"SELECT * FROM pv_agenda WHERE {' AND '.join(voorwaarden)}", params
+        ).fetchall()
+    d = datum.isoformat()
+    items = []
+    for rij in rijen:
+        gevonden = redenen(rij, overleg, d)
+        if gevonden:
+            items.append(_item(rij, overleg, gevonden))
+    volgorde = list(REDENEN)
+    items.sort(key=lambda i: (volgorde.index(i["reden"]), i["weergavenaam"], i["casus_id"]))
+    return {"overleg": overleg, "datum": d, "items": items}
+
+
+# ---- other formats ------------------------------------------------------------------------
+
+CSV_KOLOMMEN = (
+    *("casus_id", "weergavenaam", "klas", "reden", "regiehouder", "laatst_besproken", "vraag"),
+    *KERNVRAGEN,
+)
+
+
+def csv_van(resultaat: dict[str, Any]) -> str:
+    """An agenda answer as CSV: one line per item, the key questions as columns."""
+    rijen = [
+        {
+            **item,
+            **item["kernvragen"],
+            "reden": REDENEN[item["reden"]],
+            "regiehouder": (item["regiehouder"] or {}).get("naam"),
+        }
+        for item in resultaat["items"]
+    ]
+    return als_csv(rijen, CSV_KOLOMMEN)
+
+
+def ics_van(resultaat: dict[str, Any], school: str, tijdstempel: datetime | None = None) -> str:
+    """An agenda answer as iCalendar: one all-day VEVENT for the meeting, the items in
+    its description. Only display name, class, reason and regiehouder go in: calendars
+    sync to phones and cloud services, so the key questions' free texts stay out."""
+    overleg, d = resultaat["overleg"], resultaat["datum"]
+    regels = []
+    for nummer, item in enumerate(resultaat["items"], start=1):
+        tekst = f"{nummer}. {item['weergavenaam']}"
+        if item["klas"]:
+            tekst += f" ({item['klas']})"
+        tekst += f" – {REDENEN[item['reden']]}"
+        if item["regiehouder"]:
+            tekst += f" – regiehouder {item['regiehouder']['naam']}"
+        regels.append(tekst)
+    gebeurtenis = IcsGebeurtenis(
+        uid=f"agenda-{overleg}-{d.replace('-', '')}-{school.lower()}@zorgroute",
+        begin=date.fromisoformat(d),
+        samenvatting=f"{OVERLEGGEN[overleg]} – {len(regels)} {'casus' if len(regels) == 1 else 'casussen'}",
+        beschrijving="\n".join(regels) if regels else "Geen casussen op de agenda.",
+    )
+    return als_ics(
+        [gebeurtenis],
+        prodid="-//Zorgroute//Agenda//NL",
+        tijdstempel=tijdstempel or datetime.now(UTC),
+        kalendernaam=f"Zorgroute {OVERLEGGEN[overleg]}",
+    )
+
+
+def agenda_csv(opslag: Opslag, school: str, overleg: str, datum: date) -> str:
+    return csv_van(agenda(opslag, school, overleg, datum))
+
+
+def agenda_ics(
+    opslag: Opslag,
+    school: str,
+    overleg: str,
+    datum: date,
+    tijdstempel: datetime | None = None,
+) -> str:
+    return ics_van(agenda(opslag, school, overleg, datum), school, tijdstempel)

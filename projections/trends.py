@@ -1,0 +1,312 @@
+"""Signals over time per category, department, year or class, with notable rises flagged.
+
+The view stores one row per signal and category with the signal's date (Amsterdam time)
+and its ISO week and month; nothing that depends on the day the view was built. Counting
+happens when asked (GROUP BY in SQL) and the flags come from `statistiek`, so a view built
+today answers exactly as one built last month from the same events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, ClassVar, Literal
+from zoneinfo import ZoneInfo
+
+from domain.casus import Casus
+from projections.basis import Projectie, Wijziging
+from projections.opslag import Cursor, Opslag
+from projections.statistiek import (
+    ALFA,
+    BASISPERIODEN,
+    MIN_AANTAL,
+    MIN_BASISPERIODEN,
+    Beoordeling,
+    beoordeel_reeks,
+)
+
+NEDERLAND = ZoneInfo("Europe/Amsterdam")
+Interval = Literal["week", "maand"]
+DIMENSIES = ("categorie", "afdeling", "leerjaar", "klas")
+# How far back the baseline may reach for 8 measurable periods (a summer holiday is ~7 weeks).
+TERUGKIJKEN = 3 * BASISPERIODEN
+MAX_PERIODEN = 260
+# fmt: off
+MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december")
+# fmt: on
+KOLOMMEN = (
+    "positie",
+    "categorie",
+    "school",
+    "datum",
+    "week",
+    "maand",
+    "afdeling",
+    "leerjaar",
+    "klas",
+)
+
+
+class OngeldigeTrendvraag(ValueError):
+    """A query the trends cannot answer; `veld` names the parameter (for a 422)."""
+
+    def __init__(self, veld: str, melding: str) -> None:
+        super().__init__(melding)
+        self.veld = veld
+        self.melding = melding
+
+
+class Trends(Projectie):
+    naam = "trends"
+    tabellen: ClassVar[dict[str, str]] = {
+        "trends": (
+            "positie BIGINT NOT NULL, categorie TEXT NOT NULL, school TEXT NOT NULL, "
+            "datum TEXT NOT NULL, week TEXT NOT NULL, maand TEXT NOT NULL, "
+            "afdeling TEXT NOT NULL, leerjaar INTEGER NOT NULL, klas TEXT NOT NULL, "
+            "PRIMARY KEY (positie, categorie)"
+        )
+    }
+    indexen: ClassVar[dict[str, str]] = {"trends_school_datum": "trends:school, datum"}
+
+    def verwerk(self, cur: Cursor, wijzigingen: Sequence[Wijziging]) -> None:
+        rijen: list[tuple[Any, ...]] = []
+        for w in wijzigingen:
+            signaal = w.gebeurtenis
+            if not isinstance(signaal, Casus.SignaalGemeld):
+                continue
+            dag = signaal.timestamp.astimezone(NEDERLAND).date()
+            onderwerp = signaal.onderwerp  # class/department/year as they were at the signal
+            for categorie in dict.fromkeys(signaal.categorieen):
+                rijen.append(
+                    (
+                        w.positie,
+                        categorie,
+                        w.details["school"],
+                        dag.isoformat(),
+                        periode_sleutel(dag, "week"),
+                        periode_sleutel(dag, "maand"),
+                        onderwerp.afdeling,
+                        onderwerp.leerjaar,
+                        onderwerp.klas,
+                    )
+                )
+        # ON CONFLICT: replaying a batch after a crash-before-commit must not double-count.
+        cur.executemany(
+            f"INSERT INTO {self.t('trends')} ({', '.join(KOLOMMEN)}) "
+            f"VALUES ({', '.join(['%s'] * len(KOLOMMEN))}) "
+            "ON CONFLICT (positie, categorie) DO NOTHING",
+            rijen,
+        )
+
+
+# ---- periods -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Periode:
+    sleutel: str
+    begin: date
+    eind: date
+
+    def label(self, met_jaar: bool) -> str:
+        if "W" in self.sleutel:
+            jaar, week = self.sleutel.split("-W")
+            return f"week {int(week)}" + (f" van {jaar}" if met_jaar else "")
+        return MAANDEN[self.begin.month - 1] + (f" {self.begin.year}" if met_jaar else "")
+
+
+def periode_sleutel(dag: date, interval: Interval) -> str:
+    if interval == "week":
+        jaar, week, _ = dag.isocalendar()
+        return f"{jaar}-W{week:02d}"
+    return f"{dag.year}-{dag.month:02d}"
+
+
+def _begin(dag: date, interval: Interval) -> date:
+    return dag - timedelta(days=dag.weekday()) if interval == "week" else dag.replace(day=1)
+
+
+def _volgende(begin: date, interval: Interval) -> date:
+    if interval == "week":
+        return begin + timedelta(days=7)
+    return date(begin.year + begin.month // 12, begin.month % 12 + 1, 1)
+
+
+def _terug(begin: date, interval: Interval, aantal: int) -> date:
+    if interval == "week":
+        return begin - timedelta(days=7 * aantal)
+    index = begin.year * 12 + begin.month - 1 - aantal
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def perioden(van: date, tot: date, interval: Interval) -> list[Periode]:
+    """Every whole period that touches [van, tot], in order (empty ones included)."""
+    uitkomst, begin = [], _begin(van, interval)
+    while begin <= tot:
+        volgende = _volgende(begin, interval)
+        uitkomst.append(
+            Periode(periode_sleutel(begin, interval), begin, volgende - timedelta(days=1))
+        )
+        begin = volgende
+    return uitkomst
+
+
+# ---- the query -----------------------------------------------------------------------------
+
+
+def _dimensies(per: str) -> list[str]:
+    gekozen = [d.strip() for d in per.split(",") if d.strip()]
+    if not gekozen or any(d not in DIMENSIES for d in gekozen) or len(set(gekozen)) < len(gekozen):
+        raise OngeldigeTrendvraag("per", f"per moet een of meer zijn van: {', '.join(DIMENSIES)}")
+    return gekozen
+
+
+def groepsnaam(groep: dict[str, Any]) -> str:
+    """'verzuim in havo 3', 'klas H3A', 'leerjaar 3': how a policy report names a group."""
+    delen = []
+    if "afdeling" in groep:
+        delen.append(str(groep["afdeling"]))
+    if "leerjaar" in groep:
+        delen.append(
+            str(groep["leerjaar"]) if "afdeling" in groep else f"leerjaar {groep['leerjaar']}"
+        )
+    if "klas" in groep:
+        delen.append(f"klas {groep['klas']}")
+    plaats = " ".join(delen)
+    if "categorie" not in groep:
+        return plaats
+    categorie = str(groep["categorie"]).replace("_", "-")
+    return f"{categorie} in {plaats}" if plaats else categorie
+
+
+def trends(
+    opslag: Opslag,
+    school: str,
+    van: date,
+    tot: date,
+    interval: str = "maand",
+    per: str = "categorie",
+) -> dict[str, Any]:
+    """Signal counts per period and group in [van, tot] (widened to whole periods), with
+    the periods flagged as notable rises and a Dutch sentence for each flag.
+
+    `per` is one dimension or several joined by commas ("categorie,afdeling,leerjaar").
+    Raises `OngeldigeTrendvraag` (a ValueError) for a query it cannot answer."""
+    if interval not in ("week", "maand"):
+        raise OngeldigeTrendvraag("interval", "interval moet 'week' of 'maand' zijn")
+    stap: Interval = "week" if interval == "week" else "maand"
+    dimensies = _dimensies(per)
+    if van > tot:
+        raise OngeldigeTrendvraag("van", "van ligt na tot")
+    venster = perioden(van, tot, stap)
+    if len(venster) > MAX_PERIODEN:
+        raise OngeldigeTrendvraag("tot", f"hooguit {MAX_PERIODEN} perioden per vraag")
+    # The first periods are judged against periods before `van`, so fetch those too.
+    alle = perioden(_terug(venster[0].begin, stap, TERUGKIJKEN), venster[-1].eind, stap)
+    tellingen, school_totaal = _tel(opslag, school, alle, stap, dimensies)
+
+    meetbaar = [school_totaal.get(p.sleutel, 0) > 0 for p in alle]
+    met_jaar = venster[0].sleutel[:4] != venster[-1].sleutel[:4]
+    groepen: list[dict[str, Any]] = []
+    vlaggen: list[dict[str, Any]] = []
+    for sleutel, per_periode in tellingen.items():
+        groep = dict(zip(dimensies, sleutel, strict=True))
+        reeks = [per_periode.get(p.sleutel, 0) for p in alle]
+        oordelen = beoordeel_reeks(reeks, meetbaar, vanaf=len(alle) - len(venster))
+        groepen.append(_groep(groep, venster, oordelen, met_jaar, vlaggen))
+    groepen.sort(key=lambda g: (-g["totaal"], g["naam"]))
+    vlaggen.sort(key=lambda v: (v["periode"], v["naam"]))
+    return {
+        "van": venster[0].begin.isoformat(),
+        "tot": venster[-1].eind.isoformat(),
+        "interval": stap,
+        "per": dimensies,
+        "perioden": [
+            {
+                "periode": p.sleutel,
+                "label": p.label(met_jaar),
+                "van": p.begin.isoformat(),
+                "tot": p.eind.isoformat(),
+            }
+            for p in venster
+        ],
+        "groepen": groepen,
+        "opvallend": vlaggen,
+        "methode": {
+            "toets": "exacte conditionele binomiale toets tegen de vorige meetbare perioden",
+            "alfa": ALFA,
+            "basisperioden": BASISPERIODEN,
+            "min_basisperioden": MIN_BASISPERIODEN,
+            "min_aantal": MIN_AANTAL,
+        },
+    }
+
+
+def _groep(
+    groep: dict[str, Any],
+    venster: list[Periode],
+    oordelen: list[Beoordeling],
+    met_jaar: bool,
+    vlaggen: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """One group's counts in the window; its flags are appended to `vlaggen`."""
+    naam = groepsnaam(groep)
+    aantallen: list[dict[str, Any]] = []
+    for periode, oordeel in zip(venster, oordelen, strict=True):
+        aantallen.append(
+            {
+                "periode": periode.sleutel,
+                "aantal": oordeel.aantal,
+                "verwacht_max": oordeel.verwacht_max,
+                "opvallend": oordeel.opvallend,
+            }
+        )
+        if oordeel.opvallend:
+            label = periode.label(met_jaar)
+            vlaggen.append(
+                {
+                    "groep": groep,
+                    "naam": naam,
+                    "periode": periode.sleutel,
+                    "label": label,
+                    "aantal": oordeel.aantal,
+                    "verwacht_max": oordeel.verwacht_max,
+                    "basis_gemiddelde": oordeel.basis_gemiddelde,
+                    "p_waarde": oordeel.p_waarde,
+                    "zin": f"{naam}: {oordeel.aantal} signalen in {label}, "
+                    f"verwacht ≤ {oordeel.verwacht_max}",
+                }
+            )
+    totaal = sum(oordeel.aantal for oordeel in oordelen)
+    return {"groep": groep, "naam": naam, "totaal": totaal, "aantallen": aantallen}
+
+
+def _tel(
+    opslag: Opslag, school: str, alle: list[Periode], stap: Interval, dimensies: list[str]
+) -> tuple[dict[tuple[Any, ...], dict[str, int]], dict[str, int]]:
+    """Counts per group and period, and per period for the whole school (which periods are
+    measurable at all). Columns come from the closed lists above, never from the caller."""
+    tabel = Trends().t("trends")
+    kolommen = ", ".join(dimensies)
+    # A signal with two categories is two rows; per department it is still one signal.
+    telling = "COUNT(*)" if "categorie" in dimensies else "COUNT(DISTINCT positie)"
+    bereik = [school, alle[0].begin.isoformat(), alle[-1].eind.isoformat()]
+    waar = "WHERE school = %s AND datum >= %s AND datum <= %s"
+    with opslag.lezen() as cur:
+        rijen = cur.execute(
+            f"SELECT {stap} AS periode, {kolommen}, {telling} AS aantal FROM {tabel} {waar} "
+            f"GROUP BY {stap}, {kolommen}",
+            bereik,
+        ).fetchall()
+        totalen = cur.execute(
+            f"SELECT {stap} AS periode, COUNT(DISTINCT positie) AS aantal FROM {tabel} {waar} "
+            f"GROUP BY {stap}",
+            bereik,
+        ).fetchall()
+    tellingen: dict[tuple[Any, ...], dict[str, int]] = {}
+    for rij in rijen:
+        sleutel = tuple(rij[d] for d in dimensies)
+        tellingen.setdefault(sleutel, {})[rij["periode"]] = int(rij["aantal"])
+    return tellingen, {r["periode"]: int(r["aantal"]) for r in totalen}

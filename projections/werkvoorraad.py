@@ -1,0 +1,227 @@
+"""The caseload (werkvoorraad) of one staff member: the open files where they are
+regiehouder or intern begeleider, the evaluations coming up or overdue, and the feedback
+owed to whoever raised a signal.
+
+Stored are dates and ids only; "due", "overdue" and "owed" are decided when asked, for
+the given `peildatum`, so a view built today equals one built last month. The rules:
+
+- `casussen`: open files where the person is regiehouder and/or IB (`rollen`).
+- `evaluaties`: on those files, a next evaluation on or before `peildatum` + 14 days;
+  `te_laat` when it lies before `peildatum` (due today is not late yet).
+- `terugkoppeling_verschuldigd`: per file and reporter (the signal's `gemeld_door`),
+  the signals of the current traject without feedback for 28 days or more. Feedback
+  (`TerugkoppelingGegeven` with `aan=signaalgever`) answers every signal recorded on
+  that file before it; it counts from its own `datum`, so asked about an earlier
+  `peildatum` the signal was still owed. A signal the person reported themselves is not
+  owed to them. A reopened file starts a new traject and its duties afresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from projections.basis import Projectie, Wijziging, schrijf_rijen, weergavenaam
+from projections.opslag import Cursor, Opslag
+
+NEDERLAND = ZoneInfo("Europe/Amsterdam")
+VOORUITBLIK = timedelta(days=14)
+TERUGKOPPELTERMIJN = timedelta(days=28)
+
+CASUS_DDL = (
+    "casus_id TEXT PRIMARY KEY, school TEXT NOT NULL, weergavenaam TEXT, klas TEXT NOT NULL, "
+    "anoniem INTEGER NOT NULL, status TEXT NOT NULL, niveau TEXT NOT NULL, "
+    "traject INTEGER NOT NULL, regiehouder TEXT, intern_begeleider TEXT, "
+    "volgende_bespreking TEXT, volgende_evaluatie TEXT"
+)
+CASUS_KOLOMMEN = tuple(deel.split()[0] for deel in CASUS_DDL.split(", "))
+SIGNAAL_DDL = (
+    "casus_id TEXT NOT NULL, versie INTEGER NOT NULL, traject INTEGER NOT NULL, "
+    "melder_id TEXT NOT NULL, melder_naam TEXT NOT NULL, melder_rol TEXT NOT NULL, "
+    "gemeld_op TEXT NOT NULL, signaal_datum TEXT NOT NULL, teruggekoppeld_op TEXT, "
+    "PRIMARY KEY (casus_id, versie)"
+)
+
+
+class Werkvoorraad(Projectie):
+    naam = "werkvoorraad"
+    tabellen: ClassVar[dict[str, str]] = {
+        "werkvoorraad": CASUS_DDL,
+        "werkvoorraad_signalen": SIGNAAL_DDL,
+    }
+    indexen: ClassVar[dict[str, str]] = {
+        "werkvoorraad_regiehouder": "werkvoorraad:school, regiehouder",
+        "werkvoorraad_ib": "werkvoorraad:school, intern_begeleider",
+    }
+
+    def verwerk(self, cur: Cursor, wijzigingen: Sequence[Wijziging]) -> None:
+        rijen: dict[str, dict[str, Any]] = {}
+        for w in wijzigingen:
+            rijen[w.casus_id] = _casusrij(w)
+            if w.type == "SignaalGemeld":
+                self._signaal(cur, w)
+            elif w.type == "TerugkoppelingGegeven" and w.gebeurtenis.aan == "signaalgever":  # type: ignore[attr-defined]
+                # Statements run in log order, so this answers exactly the signals
+                # recorded before this feedback (same file, earlier version).
+                cur.execute(
+                    f"UPDATE {self.t('werkvoorraad_signalen')} SET teruggekoppeld_op = %s "
+                    "WHERE casus_id = %s AND versie < %s AND teruggekoppeld_op IS NULL",
+                    [
+                        w.gebeurtenis.datum.isoformat(),  # type: ignore[attr-defined]
+                        w.casus_id,
+                        w.gebeurtenis.originator_version,
+                    ],
+                )
+        # The file's row holds only its latest state: one write per file per batch.
+        schrijf_rijen(cur, self.t("werkvoorraad"), CASUS_KOLOMMEN, list(rijen.values()))
+
+    def _signaal(self, cur: Cursor, w: Wijziging) -> None:
+        e = w.gebeurtenis
+        actor = e.actor
+        cur.execute(
+            f"INSERT INTO {self.t('werkvoorraad_signalen')} (casus_id, versie, traject, "
+            "melder_id, melder_naam, melder_rol, gemeld_op, signaal_datum) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (casus_id, versie) DO NOTHING",
+            [
+                w.casus_id,
+                e.originator_version,
+                w.na["traject"],
+                actor.id,
+                actor.naam,
+                actor.rol,
+                w.tijdstip,
+                # The day as the school lives it: a signal at 00:30 in Amsterdam is that day.
+                e.timestamp.astimezone(NEDERLAND).date().isoformat(),
+            ],
+        )
+
+
+def _casusrij(w: Wijziging) -> dict[str, Any]:
+    na, d = w.na, w.details
+    return {
+        "casus_id": w.casus_id,
+        "school": d["school"],
+        "weergavenaam": weergavenaam(na, d),
+        "klas": na["klas"],
+        "anoniem": int(na["anoniem"]),
+        "status": na["status"],
+        "niveau": na["niveau"],
+        "traject": na["traject"],
+        "regiehouder": na["regiehouder"],
+        "intern_begeleider": na["intern_begeleider"],
+        "volgende_bespreking": na["volgende_bespreking"],
+        "volgende_evaluatie": na["volgende_evaluatie"],
+    }
+
+
+# ---- reading ----------------------------------------------------------------------------
+
+
+def _rollen(rij: dict[str, Any], medewerker: str) -> list[str]:
+    rollen = []
+    if rij["regiehouder"] == medewerker:
+        rollen.append("regiehouder")
+    if rij["intern_begeleider"] == medewerker:
+        rollen.append("intern_begeleider")
+    return rollen
+
+
+def werkvoorraad(opslag: Opslag, school: str, medewerker: str, peildatum: date) -> dict[str, Any]:
+    """The caseload of `medewerker` (a staff id, the token's `sub`) on `peildatum`."""
+    with opslag.lezen() as cur:
+        rijen = cur.execute(
+            "SELECT * FROM pv_werkvoorraad WHERE school = %s AND status = 'open' "
+            "AND (regiehouder = %s OR intern_begeleider = %s) ORDER BY weergavenaam, casus_id",
+            [school, medewerker, medewerker],
+        ).fetchall()
+        ids = [r["casus_id"] for r in rijen]
+        signalen = _open_signalen(cur, ids, medewerker) if ids else []
+    casussen = [
+        {
+            "casus_id": r["casus_id"],
+            "weergavenaam": r["weergavenaam"],
+            "anoniem": bool(r["anoniem"]),
+            "klas": r["klas"],
+            "niveau": r["niveau"],
+            "rollen": _rollen(r, medewerker),
+            "volgende_bespreking": r["volgende_bespreking"],
+            "volgende_evaluatie": r["volgende_evaluatie"],
+        }
+        for r in rijen
+    ]
+    return {
+        "medewerker": medewerker,
+        "peildatum": peildatum.isoformat(),
+        "casussen": casussen,
+        "evaluaties": _evaluaties(casussen, peildatum),
+        "terugkoppeling_verschuldigd": _verschuldigd(rijen, signalen, peildatum),
+    }
+
+
+def _evaluaties(casussen: list[dict[str, Any]], peildatum: date) -> list[dict[str, Any]]:
+    grens = peildatum + VOORUITBLIK
+    resultaat = []
+    for casus in casussen:
+        if casus["volgende_evaluatie"] is None:
+            continue
+        datum = date.fromisoformat(casus["volgende_evaluatie"])
+        if datum > grens:
+            continue
+        dagen = (datum - peildatum).days
+        resultaat.append(
+            {
+                "casus_id": casus["casus_id"],
+                "weergavenaam": casus["weergavenaam"],
+                "rollen": casus["rollen"],
+                "evaluatiedatum": datum.isoformat(),
+                "te_laat": dagen < 0,
+                "dagen_tot": dagen,  # negative: that many days overdue
+                "dagen_te_laat": max(0, -dagen),
+            }
+        )
+    resultaat.sort(key=lambda e: (e["evaluatiedatum"], e["casus_id"]))
+    return resultaat
+
+
+def _open_signalen(cur: Cursor, ids: list[str], medewerker: str) -> list[dict[str, Any]]:
+    plekken = ", ".join(["%s"] * len(ids))
+    return cur.execute(
+        "SELECT casus_id, traject, melder_id, melder_naam, melder_rol, signaal_datum, "
+        f"teruggekoppeld_op FROM pv_werkvoorraad_signalen WHERE casus_id IN ({plekken}) "
+        "AND melder_id <> %s ORDER BY casus_id, versie",
+        [*ids, medewerker],
+    ).fetchall()
+
+
+def _verschuldigd(
+    casussen: list[dict[str, Any]], signalen: list[dict[str, Any]], peildatum: date
+) -> list[dict[str, Any]]:
+    per_casus = {c["casus_id"]: c for c in casussen}
+    grens = (peildatum - TERUGKOPPELTERMIJN).isoformat()
+    peil = peildatum.isoformat()
+    groepen: dict[tuple[str, str], dict[str, Any]] = {}
+    for s in signalen:
+        casus = per_casus[s["casus_id"]]
+        beantwoord = s["teruggekoppeld_op"] is not None and s["teruggekoppeld_op"] <= peil
+        if s["traject"] != casus["traject"] or beantwoord or s["signaal_datum"] > grens:
+            continue
+        sleutel = (s["casus_id"], s["melder_id"])
+        groep = groepen.setdefault(
+            sleutel,
+            {
+                "casus_id": s["casus_id"],
+                "weergavenaam": casus["weergavenaam"],
+                "melder": {"id": s["melder_id"], "naam": s["melder_naam"], "rol": s["melder_rol"]},
+                "sinds": s["signaal_datum"],
+                "aantal_signalen": 0,
+            },
+        )
+        groep["sinds"] = min(groep["sinds"], s["signaal_datum"])
+        groep["aantal_signalen"] += 1
+    resultaat = list(groepen.values())
+    for groep in resultaat:
+        groep["dagen_zonder_terugkoppeling"] = (peildatum - date.fromisoformat(groep["sinds"])).days
+    resultaat.sort(key=lambda g: (g["sinds"], g["casus_id"], g["melder"]["id"]))
+    return resultaat
