@@ -8,7 +8,7 @@ replaying the stored events rebuilds exactly the same file.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate, event
@@ -61,6 +61,14 @@ class Casus(Commandos, Aggregate):
 
     class SignaalGemeld(Event, g.SignaalGemeldVelden):
         TOPIC: ClassVar[str] = "zorgroute:SignaalGemeld"
+
+        def mutate(self, aggregate: Any) -> Any:
+            # The aggregate's modified_on is set only after the effect ran, so the effect
+            # cannot see this event's own time; stamp the new signal with it here.
+            aggregate = super().mutate(aggregate)
+            laatste = aggregate.signalen[-1]
+            aggregate.signalen[-1] = laatste.model_copy(update={"tijdstip": self.timestamp})
+            return aggregate
 
     class CasusHeropend(Event, g.CasusHeropendVelden):
         TOPIC: ClassVar[str] = "zorgroute:CasusHeropend"

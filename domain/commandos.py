@@ -149,15 +149,15 @@ class Commandos:
         )
 
     def registreer_toestemming(
-        self, actor: Actor, besluit: str, toelichting: str | None = None, **velden: Any
+        self, actor: Actor, besluit: Any = None, toelichting: str | None = None, **velden: Any
     ) -> None:
+        # The decision picks the event, so it is validated like any other input field.
+        gekozen = g.ToestemmingBesluitVeld(besluit=besluit).besluit
         trigger = {
             "gegeven": self._toestemming_gegeven,
             "geweigerd": self._toestemming_geweigerd,
             "ingetrokken": self._toestemming_ingetrokken,
-        }.get(besluit)
-        if trigger is None:
-            raise ValueError(f"onbekend besluit: {besluit}")
+        }[gekozen]
         self._voer_uit(
             "Toestemming",
             g.ToestemmingVelden,
@@ -165,7 +165,7 @@ class Commandos:
             actor,
             toelichting,
             velden,
-            besluit=besluit,
+            besluit=gekozen,
         )
 
     def breng_in_ozs(self, actor: Actor, toelichting: str | None = None, **velden: Any) -> None:

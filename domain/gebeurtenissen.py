@@ -20,6 +20,7 @@ from domain.waarden import (
     GesprekMet,
     Onderwerp,
     TerugkoppelingAan,
+    ToestemmingBesluit,
     ToestemmingDoel,
     ToestemmingDoor,
     Vervolg,
@@ -89,6 +90,12 @@ class ToestemmingVelden(Velden):
     doel: ToestemmingDoel
     door: ToestemmingDoor
     datum: date
+
+
+class ToestemmingBesluitVeld(Velden):
+    """Not stored: the decision is the event's type (Gegeven/Geweigerd/Ingetrokken)."""
+
+    besluit: ToestemmingBesluit
 
 
 class IngebrachtInOZSVelden(Velden):

@@ -8,7 +8,7 @@ brief's precedence names first, so a caller always hears about the most basic pr
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Protocol
 
 from domain.fouten import Overtreding, eerste
@@ -180,6 +180,14 @@ def _toestemming_geldig(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | No
     return None
 
 
+def een_jaar_na(datum: date) -> date:
+    """The same calendar day a year on (29 February → 28 February)."""
+    try:
+        return datum.replace(year=datum.year + 1)
+    except ValueError:
+        return datum.replace(year=datum.year + 1, day=28)
+
+
 def _iets_te_evalueren(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     if c.handelingsplan or c.opp or c.interventies:
         return None
@@ -200,7 +208,7 @@ def _nieuwe_evaluatiedatum(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding |
 
 def _opp_binnen_jaar(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     # Parents evaluate an OPP at least once a school year: a later date is refused.
-    if a["evaluatiedatum"] > a["vastgesteld_op"] + timedelta(days=366):
+    if a["evaluatiedatum"] > een_jaar_na(a["vastgesteld_op"]):
         return Overtreding(
             "evaluatiedatum_ongeldig",
             "Een OPP wordt minstens eens per jaar geëvalueerd; kies een evaluatiedatum "
