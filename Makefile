@@ -50,18 +50,14 @@ $(VAR)/jwt_secret $(VAR)/id_sleutel:
 run: $(STAMP_RUN) $(VAR)/jwt_secret $(VAR)/id_sleutel
 	@export ZORGROUTE_JWT_SECRET="$$(cat $(VAR)/jwt_secret)"; \
 	export ZORGROUTE_ID_SLEUTEL="$$(cat $(VAR)/id_sleutel)"; \
-	if [ ! -f $(VAR)/.demo-geseed ]; then \
-		echo "Demo-school aanmaken (eenmalig)..."; \
-		$(BIN)/zorgroute seed-demo; \
-		touch $(VAR)/.demo-geseed; \
-	fi; \
+	$(BIN)/zorgroute seed-demo; \
 	echo; \
 	echo "Token mentor (klas $(DEMO_KLAS)):"; \
-	$(BIN)/zorgroute token --sub mentor-demo --naam "Demo Mentor" --rol mentor \
+	$(BIN)/zorgroute token --sub m-jansen --naam "J. Jansen" --rol mentor \
 		--school $(DEMO_SCHOOL) --klassen $(DEMO_KLAS); \
 	echo; \
 	echo "Token zorgcoordinator:"; \
-	$(BIN)/zorgroute token --sub zc-demo --naam "Demo Zorgcoordinator" \
+	$(BIN)/zorgroute token --sub zc-devries --naam "A. de Vries" \
 		--rol zorgcoordinator --school $(DEMO_SCHOOL); \
 	echo; \
 	echo "API: http://$(HOST):$(PORT)/docs"; \

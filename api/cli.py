@@ -1,0 +1,162 @@
+"""The `zorgroute` command: serve the API, mint a token to try it, seed the demo school.
+
+Kept thin on purpose: configuration comes from `Settings` (ZORGROUTE_* variables), the
+demo data from `api.demo`, the app from `api.app.create_app`. Messages are Dutch and go
+to stderr, so `$(zorgroute token ...)` captures exactly the token.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, NoReturn
+
+import pydantic
+import typer
+
+from infrastructure.settings import ConfiguratieFout, Settings
+
+app = typer.Typer(
+    name="zorgroute",
+    help="Zorgroute: het zorgdossier van de zorgstructuur van een school.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Exit code for "wrongly configured", distinct from 1 (a crash) so scripts can tell them apart.
+CONFIGURATIEFOUT = 2
+
+
+def _stop(melding: str) -> NoReturn:
+    typer.echo(f"zorgroute: {melding}", err=True)
+    raise typer.Exit(CONFIGURATIEFOUT)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except pydantic.ValidationError as fout:
+        regels = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in fout.errors())
+        _stop(f"ongeldige configuratie: {regels}")
+
+
+def _lijst(waarden: list[str] | None) -> list[str] | None:
+    """`--klassen H3A,H3B` and `--klassen H3A --klassen H3B` mean the same."""
+    if waarden is None:
+        return None
+    return [deel.strip() for waarde in waarden for deel in waarde.split(",") if deel.strip()]
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Adres om op te luisteren.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Poort om op te luisteren.")] = 8000,
+) -> None:
+    """Start de HTTP-API (weigert te starten zonder JWT-sleutel en id-sleutel)."""
+    settings = _settings()
+    try:
+        settings.vereist_sleutels()
+    except ConfiguratieFout as fout:
+        _stop(f"kan niet starten: {fout}. Zet de variabele(n) in de omgeving (zie README).")
+
+    import uvicorn  # only here: `token` and `seed-demo` should not pay for the import
+
+    from infrastructure.logging import configure_logging
+
+    # Our JSON logging for uvicorn's own lines too; log_config=None keeps uvicorn from
+    # replacing it with its coloured text format.
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )
+
+
+@app.command()
+def token(
+    sub: Annotated[str, typer.Option(help="Id van de medewerker, bijv. m-jansen.")],
+    naam: Annotated[str, typer.Option(help="Naam van de medewerker.")],
+    rol: Annotated[str, typer.Option(help="Rol, bijv. mentor of zorgcoordinator.")],
+    school: Annotated[str | None, typer.Option(help="BRIN-code van de school.")] = None,
+    klassen: Annotated[
+        list[str] | None, typer.Option(help="Klassen van de mentor: H3A,H3B of herhaald.")
+    ] = None,
+    afdeling: Annotated[str | None, typer.Option(help="Afdeling van de teamleider.")] = None,
+    scholen: Annotated[
+        list[str] | None, typer.Option(help="BRIN-codes voor rol swv: 11AA,22BB of herhaald.")
+    ] = None,
+    geldig_minuten: Annotated[int, typer.Option(min=1, help="Geldigheid in minuten.")] = 480,
+) -> None:
+    """Druk een JWT af om de API mee uit te proberen (HS256, met ZORGROUTE_JWT_SECRET)."""
+    from infrastructure.auth import maak_token
+
+    settings = _settings()
+    if settings.jwt_secret is None:
+        _stop(
+            "ZORGROUTE_JWT_SECRET ontbreekt: zonder gedeeld geheim kan hier geen token "
+            "worden gemaakt (bij `make run` staat het in var/jwt_secret)."
+        )
+    if settings.jwt_public_key:
+        # The server would check with RS256 and refuse every HS256 token minted here.
+        _stop(
+            "ZORGROUTE_JWT_PUBLIC_KEY is gezet: de server controleert dan RS256-tokens van de "
+            "identiteitsprovider, niet tokens van deze opdracht."
+        )
+    scholen_lijst = _lijst(scholen)
+    if rol == "swv" and not scholen_lijst:
+        _stop("rol swv heeft --scholen nodig (BRIN-codes van het samenwerkingsverband).")
+    if rol != "swv" and not school:
+        _stop(f"rol {rol} heeft --school nodig (de BRIN-code, bijv. 99XX).")
+    try:
+        jwt = maak_token(
+            settings.jwt_secret.get_secret_value(),
+            sub=sub,
+            naam=naam,
+            rol=rol,
+            school=school,
+            klassen=_lijst(klassen),
+            afdeling=afdeling,
+            scholen=scholen_lijst,
+            geldig_minuten=geldig_minuten,
+        )
+    except ValueError as fout:
+        _stop(str(fout))
+    typer.echo(jwt)
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Vul de geconfigureerde database met de demo-school 99XX (eenmalig; daarna niets)."""
+    from api import demo
+    from application.service import Zorgroute
+    from domain.waarden import NIVEAUS
+    from infrastructure.persistence import eventsourcing_env
+
+    settings = _settings()
+    try:
+        id_sleutel = settings.id_sleutel_bytes()
+    except ConfiguratieFout as fout:
+        _stop(f"kan de demo-school niet aanmaken: {fout}.")
+    service = Zorgroute(env=eventsourcing_env(settings), id_sleutel=id_sleutel)
+    try:
+        if demo.is_geseed(service):
+            typer.echo(f"Demo-school {demo.SCHOOL} is er al; er is niets toegevoegd.")
+            return
+        samenvatting = demo.seed_demo(service)
+    finally:
+        service.close()
+    niveaus = ", ".join(f"{n}: {samenvatting.per_niveau.get(n, 0)}" for n in NIVEAUS)
+    typer.echo(
+        f"Demo-school {demo.SCHOOL} ({demo.SCHOOLNAAM}): {samenvatting.aangemaakt} van "
+        f"{samenvatting.casussen} dossiers aangemaakt voor {samenvatting.leerlingen} leerlingen; "
+        f"{samenvatting.klascasussen} klascasussen, {samenvatting.anoniem} anoniem, "
+        f"{samenvatting.per_status.get('gesloten', 0)} gesloten. Open per niveau: {niveaus}."
+    )
+
+
+if __name__ == "__main__":
+    app()

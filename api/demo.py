@@ -1,0 +1,369 @@
+"""The demo school 99XX, "Het Voorbeeldcollege": fictional pupils and staff, real commands.
+
+Every case is built through `Zorgroute.meld_signaal` / `handel`, acting as the staff member
+who would do that step, so the demo data obeys every rule the API enforces. Pupils come
+from a seeded generator; dates are relative to today so the agenda always looks current.
+Seeding skips cases that already exist, so a second run adds nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from application.fouten import CasusNietGevonden
+from application.gebruiker import Gebruiker
+from application.service import Zorgroute
+from domain.identiteit import casus_id_voor
+from domain.regels import leeftijd_op
+from domain.waarden import Onderwerp
+
+SCHOOL = "99XX"
+SCHOOLNAAM = "Het Voorbeeldcollege"
+ZAAD = 9901  # fixed seed: the same pupils and case mix on every machine
+AANTAL_LEERLINGEN = 200
+
+
+def _mw(sub: str, naam: str, rol: Any, klassen: tuple[str, ...] = ()) -> Gebruiker:
+    return Gebruiker(sub=sub, naam=naam, rol=rol, school=SCHOOL, klassen=klassen)
+
+
+ZORGCOORDINATOR = _mw("zc-devries", "A. de Vries", "zorgcoordinator")
+ORTHOPEDAGOOG = _mw("zt-bakker", "R. Bakker", "zorgteam")
+SMW = _mw("zt-visser", "S. Visser", "zorgteam")  # schoolmaatschappelijk werker
+IB = _mw("ib-smit", "L. Smit", "intern_begeleider")
+DOCENT = _mw("d-mulder", "K. Mulder", "docent")
+
+AFDELINGEN = {"M": "mavo", "H": "havo", "V": "vwo"}
+# One mentor per class (afdeling letter + leerjaar + A); m-jansen (H3A) is the README's mentor.
+_MENTOR_NAMEN = {
+    "M1A": ("m-dekker", "P. Dekker"), "M2A": ("m-peters", "E. Peters"),
+    "M3A": ("m-hendriks", "W. Hendriks"), "M4A": ("m-vandam", "T. van Dam"),
+    "H1A": ("m-bos", "N. Bos"), "H2A": ("m-meijer", "F. Meijer"),
+    "H3A": ("m-jansen", "J. Jansen"), "H4A": ("m-kok", "G. Kok"),
+    "V1A": ("m-vermeulen", "C. Vermeulen"), "V2A": ("m-brouwer", "H. Brouwer"),
+    "V3A": ("m-dijkstra", "M. Dijkstra"), "V4A": ("m-koster", "D. Koster"),
+}  # fmt: skip
+MENTOREN = {k: _mw(s, n, "mentor", (k,)) for k, (s, n) in _MENTOR_NAMEN.items()}
+
+# Common Dutch first and last names, combined at random: no combination is a real pupil.
+_VOORNAMEN = ("Daan", "Sem", "Lucas", "Finn", "Levi", "Milan", "Noah", "Jesse", "Thijs", "Ruben",
+              "Bram", "Luuk", "Sven", "Gijs", "Emma", "Julia", "Mila", "Tess", "Sophie", "Sara",
+              "Lotte", "Eva", "Noor", "Fleur", "Isa", "Anna", "Roos", "Femke")  # fmt: skip
+_ACHTERNAMEN = ("Vos", "Hoekstra", "Prins", "Willems", "Smits", "Kuipers", "van Leeuwen",
+                "Verhoeven", "Schouten", "Jacobs", "de Graaf", "Huisman", "Boersma", "Post",
+                "Veenstra", "van Wijk", "Kramer", "van der Linden", "Groen", "Bosman", "Sanders",
+                "Wolters", "van Beek")  # fmt: skip
+
+_SIGNALEN: dict[str, str] = {
+    "leren": "Cijfers zakken sinds de herfstvakantie; toetsen worden niet voorbereid.",
+    "werkhouding": "Huiswerk ontbreekt steeds vaker en de leerling is in de les afwezig met de gedachten.",
+    "gedrag": "Reageert fel op medeleerlingen en loopt weg bij correctie.",
+    "sociaal_emotioneel": "Trekt zich terug in pauzes en lijkt somber; zegt weinig vrienden te hebben.",
+    "verzuim": "Meerdere keren ongeoorloofd afwezig op maandagochtend.",
+    "thuissituatie": "Vertelt over spanningen thuis; komt vaak moe op school.",
+    "gezondheid": "Veel buikpijnklachten en ziekmeldingen halverwege de dag.",
+    "groepsklimaat": "Onrustige sfeer in de klas; leerlingen worden buitengesloten in de groepsapp.",
+}
+# A pupil's first concern varies, so the demo gives the trends something to show.
+_LEERLING_CATEGORIEEN = [c for c in _SIGNALEN if c != "groepsklimaat"]
+
+
+@dataclass(frozen=True)
+class Leerling:
+    leerlingnummer: str
+    naam: str
+    klas: str
+    afdeling: str
+    leerjaar: int
+    geboortedatum: date
+
+    def onderwerp(self) -> dict[str, Any]:
+        return {"type": "leerling", **asdict(self), "geboortedatum": self.geboortedatum.isoformat()}
+
+
+def schooljaar_begin(vandaag: date) -> date:
+    return date(vandaag.year if vandaag.month >= 8 else vandaag.year - 1, 8, 1)
+
+
+def leerlingen(vandaag: date) -> list[Leerling]:
+    """200 fictional pupils spread over the 12 classes, deterministic for a school year."""
+    rng = random.Random(ZAAD)
+    begin = schooljaar_begin(vandaag)
+    klassen = list(MENTOREN)
+    resultaat = []
+    for i in range(AANTAL_LEERLINGEN):
+        klas = klassen[i % len(klassen)]
+        leerjaar = int(klas[1])
+        # 12 on 1 August in year 1, a year older per year, some a year behind: so part of
+        # leerjaar 4 is 16 or older and may give consent themselves.
+        leeftijd = 11 + leerjaar + (1 if rng.random() < 0.15 else 0)
+        geboren = date(begin.year - leeftijd, 8, 1) - timedelta(days=rng.randrange(365))
+        naam = f"{rng.choice(_VOORNAMEN)} {rng.choice(_ACHTERNAMEN)}"
+        resultaat.append(
+            Leerling(f"{300001 + i}", naam, klas, AFDELINGEN[klas[0]], leerjaar, geboren)
+        )
+    return resultaat
+
+
+class D(int):
+    """A date `n` days after the case's first signal (always in the past)."""
+
+
+class V(int):
+    """A date `n` days from today (a meeting or evaluation still to come)."""
+
+
+# A step: (who, handeling as in the URL, body). "signaal" reports a concern instead; who is
+# a key of `_Casus.wie` so one scenario serves every pupil and regiehouder.
+Stap = tuple[str, str, dict[str, Any]]
+Scenario = list[Stap]
+
+
+@dataclass
+class _Casus:
+    """One case under construction: its subject, its people and its calendar."""
+
+    service: Zorgroute
+    vandaag: date
+    onderwerp: dict[str, Any]
+    start: date
+    regiehouder: Gebruiker
+    casus_id: UUID | None = None
+
+    def wie(self, rol: str) -> Gebruiker:
+        mentor = MENTOREN[self.onderwerp["klas"]]
+        # "melder": half of the first signals come from a subject teacher, half from the mentor.
+        melder = DOCENT if self.start.day % 2 else mentor
+        mensen = {"mentor": mentor, "zc": ZORGCOORDINATOR, "rh": self.regiehouder, "ib": IB}
+        return {**mensen, "docent": DOCENT, "melder": melder}[rol]
+
+    def datum(self, waarde: Any) -> Any:
+        if isinstance(waarde, D):
+            return (self.start + timedelta(days=waarde)).isoformat()
+        if isinstance(waarde, V):
+            return (self.vandaag + timedelta(days=waarde)).isoformat()
+        return waarde
+
+    def voer_uit(self, stappen: Scenario) -> None:
+        for rol, handeling, gegevens in stappen:
+            wie = self.wie(rol)
+            body = {k: self.datum(v) for k, v in gegevens.items()}
+            if handeling == "regiehouder":
+                body = {"medewerker_id": self.regiehouder.sub, "naam": self.regiehouder.naam}
+            if handeling == "signaal":
+                gevarieerd = _LEERLING_CATEGORIEEN[
+                    self.start.toordinal() % len(_LEERLING_CATEGORIEEN)
+                ]
+                categorie = body.pop("categorie", None) or gevarieerd
+                body |= {"onderwerp": self.onderwerp, "categorieen": [categorie]}
+                body |= {"omschrijving": _SIGNALEN[categorie], "bron": _BRON[wie.rol]}
+                self.casus_id = self.service.meld_signaal(wie, body).casus_id
+            else:
+                assert self.casus_id is not None, "een scenario begint met een signaal"
+                self.service.handel(wie, self.casus_id, handeling, body)
+
+
+_BRON = {"docent": "docent", "mentor": "mentor", "zorgcoordinator": "medewerker"}
+
+
+def stap(wie: str, handeling: str, **gegevens: Any) -> Stap:
+    return (wie, handeling, gegevens)
+
+
+# ---- scenarios: each extends an earlier one, so every rule's precondition holds -----------
+
+MENTOR = [
+    stap("melder", "signaal"),
+    stap("mentor", "gesprekken", met="leerling", datum=D(3), samenvatting="Eerste gesprek."),
+]
+OUDERS = [
+    *MENTOR,
+    stap("mentor", "gesprekken", met="ouders", datum=D(7), samenvatting="Thuis herkend."),
+    stap("mentor", "ouders-geinformeerd", datum=D(7), wijze="gesprek"),
+]
+AANGEMELD = [*OUDERS, stap("mentor", "kernteam-aanmelding", datum=V(5), vraag="Wat werkt?")]
+KERNTEAM = [
+    *OUDERS,
+    stap("mentor", "kernteam-aanmelding", datum=D(12), vraag="Herkennen collega's dit?"),
+    stap("mentor", "kernteambesprekingen", datum=D(12), advies="Structuur bieden."),
+    stap("mentor", "interventies", soort="flexuur", omschrijving="Plannen met een coach.",
+         startdatum=D(14), evaluatiedatum=V(21)),
+]  # fmt: skip
+ADVIES = {"datum": D(20), "advies": "Stappen zijn gezet."}
+CONTACTPERSOON = [*KERNTEAM, stap("zc", "contactpersoonbesprekingen", **ADVIES, besluit="advies")]
+NAAR_OZS = [
+    *KERNTEAM,
+    stap("zc", "contactpersoonbesprekingen", **ADVIES, besluit="inbrengen_in_ozs"),
+]
+TOESTEMMING = {"doel": "ozs", "door": "ouders", "datum": D(22)}
+GEWEIGERD = [*NAAR_OZS, stap("mentor", "toestemmingen", **TOESTEMMING, besluit="geweigerd")]
+STARTDOCUMENT = {"datum": D(26), "ondersteuningsvraag": "Hoe krijgt de leerling weer grip?",
+                 "doel": "Weer volledig meedoen.", "waarom_nu": "Basisondersteuning is niet "
+                 "genoeg gebleken.", "sterke_kanten": "Behulpzaam en sportief."}  # fmt: skip
+IN_ZORG = [
+    stap("mentor", "ozs-inbreng", **STARTDOCUMENT),
+    stap("zc", "regiehouder"),  # filled in with the case's regiehouder
+    stap("zc", "intern-begeleider", medewerker_id=IB.sub, naam=IB.naam),
+    stap("rh", "handelingsplan", doelen=["Huiswerk op tijd af"], interventies=["Begeleiding IB"],
+         evaluatiedatum=V(28)),
+    stap("zc", "ozs-besprekingen", datum=D(40), verslag="Plan loopt."),
+    stap("rh", "terugkoppelingen", aan="mentor", datum=D(41), inhoud="Plan loopt."),
+]  # fmt: skip
+OZS = [*NAAR_OZS, stap("mentor", "toestemmingen", **TOESTEMMING, besluit="gegeven"), *IN_ZORG]
+ZESTIEN = [  # a pupil of 16 or older decides on consent himself
+    *NAAR_OZS,
+    stap("mentor", "toestemmingen", **TOESTEMMING | {"door": "leerling"}, besluit="gegeven"),
+    *IN_ZORG,
+]
+OPP = [
+    *OZS,
+    stap("rh", "opp", uitstroomperspectief="Diploma op huidig niveau", doelen=["Plannen"],
+         evaluatiedatum=V(180), instemming_ouders=True),
+    stap("ib", "evaluaties", datum=D(50), doelen_behaald="deels", conclusie="Voortgang.",
+         vervolg="voortzetten", nieuwe_evaluatiedatum=V(42)),
+]  # fmt: skip
+EVALUATIE = {"datum": D(55), "conclusie": "Geëvalueerd met ouders en leerling."}
+OPSCHALEN = [*OZS, stap("rh", "evaluaties", **EVALUATIE, doelen_behaald="nee", vervolg="opschalen")]
+ZAT = {"doel": "zat", "door": "ouders", "datum": D(44)}
+EXTERN = [
+    *OZS,
+    stap("mentor", "toestemmingen", **ZAT, besluit="gegeven"),
+    stap("rh", "zat-verwijzing", datum=D(47), hulpvraag="Integrale aanpak thuis en school.",
+         ketenpartners=["jeugdarts", "wijkteam"]),
+]  # fmt: skip
+INGETROKKEN = [
+    *OZS,
+    stap("mentor", "toestemmingen", **ZAT, besluit="gegeven"),
+    stap("mentor", "toestemmingen", **ZAT | {"datum": D(46)}, besluit="ingetrokken"),
+]
+TERUG = [
+    *OZS,
+    stap("rh", "evaluaties", **EVALUATIE, doelen_behaald="ja", vervolg="terug_naar_mentor"),
+    stap("rh", "terugkoppelingen", aan="signaalgever", datum=D(56), inhoud="Afgerond."),
+]
+AFSLUITEN = {**EVALUATIE, "vervolg": "afsluiten"}
+DOELEN_BEHAALD = [*KERNTEAM, stap("mentor", "evaluaties", **AFSLUITEN, doelen_behaald="ja")]
+GEEN_ZORG_MEER = [*OZS, stap("rh", "evaluaties", **AFSLUITEN, doelen_behaald="deels")]
+UITGESCHREVEN = [*EXTERN, stap("rh", "afsluiting", datum=D(56), reden="uitgeschreven")]
+OVERGEDRAGEN = [*OZS, stap("zc", "afsluiting", datum=D(56), reden="overgedragen")]
+HEROPEND = [  # a signal on a closed file reopens it as traject 2
+    *DOELEN_BEHAALD,
+    stap("docent", "signaal", categorie="verzuim"),
+    stap("mentor", "ouders-geinformeerd", datum=D(58), wijze="telefoon"),
+]
+ANONIEM = [  # safety first: anonymous intake before the parents are informed
+    stap("docent", "signaal", categorie="thuissituatie", veiligheidszorg=True),
+    stap("zc", "contactpersoonbesprekingen", datum=D(2), advies="Anoniem inbrengen.",
+         besluit="inbrengen_in_ozs"),
+    stap("zc", "ozs-inbreng", **STARTDOCUMENT | {"datum": D(4)}, anoniem=True,
+         reden_anoniem="Bespreking met naam kan de leerling in gevaar brengen."),
+    stap("zc", "regiehouder"),
+]  # fmt: skip
+KLAS = [
+    stap("mentor", "signaal", categorie="groepsklimaat"),
+    stap("mentor", "gesprekken", met="klas", datum=D(3), samenvatting="Klassengesprek."),
+]
+KLAS_KERNTEAM = [
+    *KLAS,
+    stap("mentor", "kernteam-aanmelding", datum=D(10), vraag="Wat zien collega's?"),
+    stap("mentor", "kernteambesprekingen", datum=D(10), advies="Sociogram afnemen."),
+    stap("mentor", "interventies", soort="sociogram", omschrijving="Sociogram en observatie.",
+         startdatum=D(12), evaluatiedatum=V(14)),
+]  # fmt: skip
+KLAS_OZS = [
+    *KLAS_KERNTEAM,
+    stap("zc", "contactpersoonbesprekingen", **ADVIES, besluit="inbrengen_in_ozs"),
+    stap("mentor", "ozs-inbreng", **STARTDOCUMENT | {"sterke_kanten": "Betrokken mentor."}),
+    stap("zc", "ozs-besprekingen", datum=D(30), verslag="Advies: weerbaarheidstraining."),
+]
+KLAS_GESLOTEN = [*KLAS_KERNTEAM, stap("mentor", "evaluaties", **AFSLUITEN, doelen_behaald="ja")]
+
+# How many pupil cases of each kind (56, plus ZESTIEN for one pupil of 16+).
+LEERLING_SCENARIOS: tuple[tuple[Scenario, int], ...] = (
+    (MENTOR, 8), (OUDERS, 5), (AANGEMELD, 4), (KERNTEAM, 7), (CONTACTPERSOON, 5),
+    (GEWEIGERD, 1), (OZS, 6), (OPP, 3), (OPSCHALEN, 2), (INGETROKKEN, 1), (EXTERN, 3),
+    (TERUG, 2), (DOELEN_BEHAALD, 2), (GEEN_ZORG_MEER, 2), (UITGESCHREVEN, 1),
+    (OVERGEDRAGEN, 1), (HEROPEND, 1), (ANONIEM, 1),
+)  # fmt: skip
+KLAS_SCENARIOS = ((KLAS_OZS, "H3A"), (KLAS_KERNTEAM, "M2A"), (KLAS, "V1A"), (KLAS_GESLOTEN, "H2A"))
+
+
+@dataclass(frozen=True)
+class DemoSamenvatting:
+    leerlingen: int
+    casussen: int
+    aangemaakt: int
+    klascasussen: int
+    anoniem: int
+    per_niveau: dict[str, int] = field(default_factory=dict)
+    per_status: dict[str, int] = field(default_factory=dict)
+    heropend: int = 0
+
+
+def _plan(vandaag: date) -> list[tuple[Scenario, dict[str, Any]]]:
+    """Which subject gets which scenario; the 16+ case takes a pupil who is 16 by then."""
+    rng = random.Random(ZAAD + 1)
+    pool = leerlingen(vandaag)
+    rng.shuffle(pool)
+    # Consent is given at most ~130 days ago (see seed_demo's start dates).
+    vroegst = vandaag - timedelta(days=150)
+    oud = next(lln for lln in pool if leeftijd_op(lln.geboortedatum, vroegst) >= 16)
+    pool.remove(oud)
+    plan: list[tuple[Scenario, dict[str, Any]]] = [(ZESTIEN, oud.onderwerp())]
+    for scenario, aantal in LEERLING_SCENARIOS:
+        plan += [(scenario, pool.pop().onderwerp()) for _ in range(aantal)]
+    for scenario, klas in KLAS_SCENARIOS:
+        klas_info = {"klas": klas, "afdeling": AFDELINGEN[klas[0]], "leerjaar": int(klas[1])}
+        plan.append((scenario, {"type": "klas", **klas_info}))
+    return plan
+
+
+def _casus_id(service: Zorgroute, onderwerp: dict[str, Any]) -> UUID:
+    # The service has no public "id for this subject" yet; the key stays inside the process.
+    sleutel: bytes = service._id_sleutel
+    return casus_id_voor(sleutel, SCHOOL, Onderwerp(**onderwerp), service.vandaag())
+
+
+def _bestaat(service: Zorgroute, casus_id: UUID) -> bool:
+    try:
+        service.lees(ZORGCOORDINATOR, casus_id)
+    except CasusNietGevonden:
+        return False
+    return True
+
+
+def is_geseed(service: Zorgroute) -> bool:
+    """True when every demo case of this school year is already in the database."""
+    plan = _plan(service.vandaag())
+    return all(_bestaat(service, _casus_id(service, onderwerp)) for _, onderwerp in plan)
+
+
+def seed_demo(service: Zorgroute) -> DemoSamenvatting:
+    """Build the demo school's cases that are not there yet, and summarise all of them."""
+    vandaag = service.vandaag()
+    rng = random.Random(ZAAD + 2)
+    aangemaakt = 0
+    standen: list[dict[str, Any]] = []
+    for scenario, onderwerp in _plan(vandaag):
+        casus_id = _casus_id(service, onderwerp)
+        start = vandaag - timedelta(days=rng.randint(62, 150))
+        regiehouder = rng.choice((ORTHOPEDAGOOG, SMW))
+        if not _bestaat(service, casus_id):
+            _Casus(service, vandaag, onderwerp, start, regiehouder).voer_uit(scenario)
+            aangemaakt += 1
+        standen.append(service.lees(ZORGCOORDINATOR, casus_id))
+    return DemoSamenvatting(
+        leerlingen=AANTAL_LEERLINGEN,
+        casussen=len(standen),
+        aangemaakt=aangemaakt,
+        klascasussen=sum(s["onderwerp"]["type"] == "klas" for s in standen),
+        anoniem=sum(bool(s["anoniem"]) for s in standen),
+        per_niveau=dict(Counter(s["niveau"] for s in standen if s["status"] == "open")),
+        per_status=dict(Counter(s["status"] for s in standen)),
+        heropend=sum(s["traject"] > 1 for s in standen),
+    )

@@ -1,0 +1,98 @@
+"""docker-compose.yml cannot be run here (no Docker engine), so check it against the code."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+import yaml
+
+from infrastructure.settings import Settings
+
+WORTEL = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    inhoud = yaml.safe_load((WORTEL / "docker-compose.yml").read_text(encoding="utf-8"))
+    assert isinstance(inhoud, dict)
+    return inhoud
+
+
+def _cli_commandos() -> set[str]:
+    try:
+        module = importlib.import_module("api.cli")
+    except ImportError as fout:
+        pytest.fail(f"api.cli is niet importeerbaar ({fout}); de CLI hoort daar te staan")
+    app = getattr(module, "app", None)
+    assert isinstance(app, typer.Typer), "api.cli.app moet een typer.Typer zijn"
+    commando = typer.main.get_command(app)
+    # typer vendors its own click, so check for the group's behaviour, not click's class.
+    onderliggend = getattr(commando, "commands", None)
+    if isinstance(onderliggend, dict):
+        return set(onderliggend)
+    return {commando.name or ""}
+
+
+def _omgeving(dienst: dict[str, Any]) -> dict[str, str]:
+    omgeving = dienst.get("environment", {})
+    if isinstance(omgeving, list):
+        return dict(regel.split("=", 1) for regel in omgeving)
+    return {str(k): str(v) for k, v in omgeving.items()}
+
+
+def test_zorgroute_variabelen_bestaan_in_settings(compose: dict[str, Any]) -> None:
+    velden = {f"ZORGROUTE_{naam.upper()}" for naam in Settings.model_fields}
+    gebruikt = {
+        naam
+        for dienst in compose["services"].values()
+        for naam in _omgeving(dienst)
+        if naam.startswith("ZORGROUTE_")
+    }
+    assert gebruikt, "de api-dienst hoort ZORGROUTE_*-variabelen te zetten"
+    assert gebruikt <= velden, f"onbekend in Settings: {sorted(gebruikt - velden)}"
+
+
+def test_api_gebruikt_postgres_zonder_vaste_geheimen(compose: dict[str, Any]) -> None:
+    omgeving = _omgeving(compose["services"]["api"])
+    assert omgeving["ZORGROUTE_DATABASE_URL"].startswith("postgresql://")
+    assert "@postgres:5432/" in omgeving["ZORGROUTE_DATABASE_URL"]
+    for naam in ("ZORGROUTE_JWT_SECRET", "ZORGROUTE_ID_SLEUTEL"):
+        assert re.fullmatch(r"\$\{" + naam + r":\?[^}]+\}", omgeving[naam]), naam
+
+
+def test_api_commando_bestaat_in_cli(compose: dict[str, Any]) -> None:
+    commando = compose["services"]["api"]["command"]
+    argumenten = commando if isinstance(commando, list) else commando.split()
+    assert argumenten[0] == "zorgroute"
+    assert argumenten[1] in _cli_commandos()
+
+
+def test_cli_kent_de_gedocumenteerde_commandos() -> None:
+    assert {"serve", "token", "seed-demo"} <= _cli_commandos()
+
+
+def test_dockerfile_start_hetzelfde_commando(compose: dict[str, Any]) -> None:
+    dockerfile = (WORTEL / "Dockerfile").read_text(encoding="utf-8")
+    assert 'CMD ["zorgroute", "serve", "--host", "0.0.0.0", "--port", "8000"]' in dockerfile
+    assert "\nUSER " in dockerfile
+
+
+def test_postgres_gezond_en_persistent(compose: dict[str, Any]) -> None:
+    postgres = compose["services"]["postgres"]
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+    volumes = [str(v) for v in postgres["volumes"]]
+    assert any(v.endswith(":/var/lib/postgresql/data") for v in volumes)
+    naam = volumes[0].split(":", 1)[0]
+    assert naam in compose.get("volumes", {}), "het volume hoort een benoemd volume te zijn"
+
+
+def test_api_wacht_op_gezonde_postgres(compose: dict[str, Any]) -> None:
+    api = compose["services"]["api"]
+    assert api["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert api["build"] in (".", {"context": "."})
+    assert any(str(p).endswith("8000") for p in api["ports"])
