@@ -6,23 +6,28 @@ in the lifespan, so importing the app for its OpenAPI document touches no databa
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
-from api.deps import NietGereed
+from api.deps import NietGereed, NogNietBijgewerkt
 from api.middleware import BodyLimietMiddleware, VerzoekMiddleware
 from api.problemen import MEDIA_TYPE, probleem, registreer_foutafhandeling
-from api.routers import casussen, commandos, health, signalen
+from api.routers import audit, casussen, commandos, health, overzichten, projecties, signalen
 from application.service import Zorgroute
 from infrastructure.logging import configure_logging
 from infrastructure.persistence import eventsourcing_env
 from infrastructure.settings import Settings
+from projections.samenstelling import bouw_runner
+
+log = structlog.get_logger("zorgroute.api")
 
 BESCHRIJVING = """\
 **Zorgroute** volgt een zorg over een leerling of een klas door de zorgstructuur van een
@@ -38,6 +43,69 @@ Fouten zijn `application/problem+json` met een stabiele `code`.
 
 async def _niet_gereed(_: Request, __: Exception) -> JSONResponse:
     return probleem(503, "niet_gereed", "De dienst start nog; probeer het zo opnieuw.")
+
+
+async def _nog_niet_bijgewerkt(_: Request, __: Exception) -> JSONResponse:
+    antwoord = probleem(
+        503,
+        "nog_niet_bijgewerkt",
+        "Deze weergave heeft uw wijziging nog niet verwerkt; probeer het zo opnieuw.",
+    )
+    antwoord.headers["Retry-After"] = "1"
+    return antwoord
+
+
+class _Weergaven:
+    """Sets up the views (and, unless a separate projector does it, keeps them up to date).
+
+    If the view storage cannot be reached at start-up the API still starts: view
+    endpoints answer 503 until a background retry succeeds, so a database that comes up
+    after the API heals by itself."""
+
+    OPNIEUW_NA = 2.0
+
+    def __init__(self, app: FastAPI, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self._stop = threading.Event()
+        self._draad: threading.Thread | None = None
+
+    def start(self) -> None:
+        if not self._poging():
+            self._draad = threading.Thread(target=self._herhaal, name="weergaven", daemon=True)
+            self._draad.start()
+
+    def _herhaal(self) -> None:
+        while not self._stop.wait(self.OPNIEUW_NA):
+            if self._poging():
+                return
+
+    def _poging(self) -> bool:
+        service: Zorgroute = self.app.state.service
+        try:
+            runner = bouw_runner(self.settings, service)
+            if self.settings.projecties_in_proces:
+                runner.start()
+        except Exception as fout:
+            log.warning("weergaven_niet_gereed", fout=type(fout).__name__)
+            return False
+        if self.settings.projecties_in_proces:
+            service.na_opslaan.append(runner.wek)
+        self.app.state.runner = runner
+        return True
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._draad is not None:
+            self._draad.join(timeout=10)
+        runner, self.app.state.runner = self.app.state.runner, None
+        if runner is None:
+            return
+        runner.stop()
+        runner.opslag.sluit()
+        service: Zorgroute | None = self.app.state.service
+        if service is not None and runner.wek in service.na_opslaan:
+            service.na_opslaan.remove(runner.wek)
 
 
 def _bouw_service(settings: Settings) -> Zorgroute:
@@ -74,17 +142,19 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if service is not None:
-            # The caller owns a service it passed in: use it as is, never close it.
-            yield
-            return
-        # Built here, off the event loop: connecting may block for a while.
-        app.state.service = await run_in_threadpool(_bouw_service, settings)
+        # Built here, off the event loop: connecting may block for a while. A service
+        # passed in belongs to the caller: used as is, never closed here.
+        eigen = service is None
+        app.state.service = service or await run_in_threadpool(_bouw_service, settings)
+        weergaven = _Weergaven(app, settings)
+        await run_in_threadpool(weergaven.start)
         try:
             yield
         finally:
+            await run_in_threadpool(weergaven.stop)
             gebouwd, app.state.service = app.state.service, None
-            await run_in_threadpool(gebouwd.close)
+            if eigen:
+                await run_in_threadpool(gebouwd.close)
 
     app = FastAPI(
         title="Zorgroute",
@@ -96,17 +166,29 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
             {"name": "signalen", "description": "Zorgen melden / report concerns"},
             {"name": "handelingen", "description": "Stappen in de zorgroute / steps in the route"},
             {"name": "dossiers", "description": "Dossiers lezen / read case files"},
+            {"name": "overzichten", "description": "Agenda, werkvoorraad, trends, verantwoording"},
+            {"name": "audit", "description": "Audittrail / audit trail"},
+            {"name": "beheer", "description": "Projecties / projections"},
             {"name": "gezondheid", "description": "Health checks"},
         ],
     )
     app.state.settings = settings
     app.state.service = service
+    app.state.runner = None
 
     registreer_foutafhandeling(app)
     app.add_exception_handler(NietGereed, _niet_gereed)
+    app.add_exception_handler(NogNietBijgewerkt, _nog_niet_bijgewerkt)
 
     app.include_router(health.router)
-    for router in (signalen.router, commandos.router, casussen.router):
+    for router in (
+        signalen.router,
+        commandos.router,
+        overzichten.router,
+        casussen.router,
+        audit.router,
+        projecties.router,
+    ):
         app.include_router(router)
 
     # Added last = outermost: every answer, a 413 too, gets a request id and a log line.

@@ -6,7 +6,7 @@ import re
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -15,6 +15,8 @@ from application.gebruiker import Gebruiker
 from application.service import Zorgroute
 from infrastructure.auth import OngeldigToken, decodeer_token
 from infrastructure.settings import Settings
+from projections import beheer
+from projections.runner import Projectierunner
 
 _bearer = HTTPBearer(
     auto_error=False,  # a missing token must be our 401 problem, not FastAPI's answer
@@ -60,9 +62,9 @@ async def _huidige_gebruiker(
     return gebruiker
 
 
-def _ongeldige_header(naam: str, melding: str) -> RequestValidationError:
+def _ongeldige_header(naam: str, melding: str, plek: str = "header") -> RequestValidationError:
     return RequestValidationError(
-        [{"type": "value_error", "loc": ("header", naam), "msg": melding, "melding": melding}]
+        [{"type": "value_error", "loc": (plek, naam), "msg": melding, "melding": melding}]
     )
 
 
@@ -106,3 +108,48 @@ IfMatch = Annotated[int | None, Depends(_if_match)]
 IdempotencyKey = Annotated[str | None, Depends(_idempotency_key)]
 CasusId = Annotated[UUID, Path(description="Id van het dossier (UUID).")]
 InstellingenDep = Annotated[Settings, Depends(_settings)]
+
+
+def _runner(request: Request) -> Projectierunner:
+    runner: Projectierunner | None = getattr(request.app.state, "runner", None)
+    if runner is None:
+        raise NietGereed
+    return runner
+
+
+Views = Annotated[Projectierunner, Depends(_runner)]
+
+
+class NogNietBijgewerkt(Exception):
+    """`?na=` asked for a position the views did not reach within the wait."""
+
+
+# How long a read with `?na=` may wait for the views (the contract says at most 2 s).
+NA_WACHTTIJD = 2.0
+
+
+def wacht_op(*namen: str) -> object:
+    """A dependency that makes a read wait until the named views saw `?na=<positie>`."""
+
+    def afhankelijkheid(
+        runner: Views,
+        na: Annotated[
+            int | None,
+            Query(
+                ge=0,
+                le=10**15,
+                description="Logpositie (`positie` uit een opdracht-antwoord) die deze weergave "
+                "moet hebben verwerkt; wacht maximaal 2 s, anders 503 met Retry-After.",
+            ),
+        ] = None,
+    ) -> None:
+        if na is None:
+            return
+        # A position past the end of the log was never handed out by a command: waiting
+        # for it could not help, so it is bad input rather than a view lagging behind.
+        if na > (runner.app.recorder.max_notification_id() or 0):
+            raise _ongeldige_header("na", "deze logpositie bestaat niet", plek="query")
+        if not beheer.wacht_tot(runner, na, namen, timeout=NA_WACHTTIJD):
+            raise NogNietBijgewerkt
+
+    return Depends(afhankelijkheid)

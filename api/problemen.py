@@ -45,6 +45,7 @@ TITELS: dict[str, str] = {
     "te_groot": "Verzoek te groot",
     "te_druk": "Tijdelijk te druk",
     "niet_gereed": "Dienst niet gereed",
+    "nog_niet_bijgewerkt": "Weergave nog niet bijgewerkt",
     "interne_fout": "Interne fout",
 }
 

@@ -279,9 +279,14 @@ class Zorgroute(Application[UUID]):
         return casus_weergave(casus)
 
     def geschiedenis(self, gebruiker: Gebruiker, casus_id: UUID) -> dict[str, Any]:
+        self.controleer_dossier(gebruiker, casus_id)
+        return geschiedenis_weergave(casus_id, self._gebeurtenissen(casus_id))
+
+    def controleer_dossier(self, gebruiker: Gebruiker, casus_id: UUID) -> None:
+        """Raise CasusNietGevonden unless this file exists and belongs to the caller's school
+        (for reads served from views, which must not reveal other schools' files either)."""
         if self._laad(casus_id, self._school(gebruiker)) is None:
             raise CasusNietGevonden
-        return geschiedenis_weergave(casus_id, self._gebeurtenissen(casus_id))
 
     def gereed(self) -> bool:
         """True when the event store answers (for /readyz)."""

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     pool_size: int = Field(default=10, ge=1, le=100)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    # `zorgroute serve` keeps the views up to date itself unless a separate
+    # `zorgroute projector` process does (then set this to false for the API).
+    projecties_in_proces: bool = True
+    # Smallest count the accountability report publishes (CBS-style cell suppression).
+    min_cel: int = Field(default=5, ge=1, le=100)
 
     @field_validator("database_url")
     @classmethod

@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from eventsourcing.application import Application
 
 from infrastructure.persistence import postgres_doel, sqlite_pad
 from infrastructure.settings import Settings
+from projections.agenda import Agenda
+from projections.audittrail import Audittrail
 from projections.basis import Projectie
 from projections.casussen import Casussen
 from projections.opslag import Opslag
+from projections.runner import Projectierunner
+from projections.trends import Trends
+from projections.werkvoorraad import Werkvoorraad
 
 
 def alle_projecties() -> list[Projectie]:
-    return [Casussen()]
+    return [Casussen(), Agenda(), Werkvoorraad(), Audittrail(), Trends()]
+
+
+def bouw_runner(settings: Settings, app: Application[Any]) -> Projectierunner:
+    """A runner over every view, with its tables in place (not yet started)."""
+    # SQLite cannot notify, so it polls more often; PostgreSQL mostly wakes on NOTIFY.
+    poll = 0.2 if settings.is_sqlite else 1.0
+    runner = Projectierunner(app, weergave_opslag(settings), alle_projecties(), poll_seconden=poll)
+    runner.installeer()
+    return runner
 
 
 def weergave_opslag(settings: Settings) -> Opslag:

@@ -200,6 +200,9 @@ def trends(
     dimensies = _dimensies(per)
     if van > tot:
         raise OngeldigeTrendvraag("van", "van ligt na tot")
+    # Whole periods plus the baseline before `van` must stay inside the calendar.
+    if van < date(1900, 1, 1) or tot > date(9000, 12, 31):
+        raise OngeldigeTrendvraag("van", "kies data tussen 1900 en 9000")
     venster = perioden(van, tot, stap)
     if len(venster) > MAX_PERIODEN:
         raise OngeldigeTrendvraag("tot", f"hooguit {MAX_PERIODEN} perioden per vraag")

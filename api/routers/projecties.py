@@ -1,0 +1,25 @@
+"""Operations: how far each view is, and whether one has stopped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from api.deps import CurrentUser, Views
+from api.problemen import fout_antwoorden
+from api.routers import API_PREFIX
+from projections import beheer
+
+router = APIRouter(prefix=API_PREFIX, tags=["beheer"])
+
+
+@router.get(
+    "/projecties",
+    summary="Stand van de projecties / Projection status",
+    description="Per weergave: positie, achterstand in gebeurtenissen en seconden, status "
+    "(`actief` of `gestopt` met de foutpositie en de fout).",
+    responses=fout_antwoorden(401, 503),
+)
+def status(runner: Views, _: CurrentUser) -> dict[str, Any]:
+    return {"items": beheer.status(runner)}

@@ -1,0 +1,347 @@
+"""The accountability report to the samenwerkingsverband: per school and school year,
+aggregates only, with small counts suppressed (rules: docs/verantwoording.md).
+
+The view stores facts, not totals: one row per counted event and one per change of a
+file's level or status, each with its business date. Every aggregate, including "in care
+at which level", is computed when asked, so the report depends on the events alone and
+never on the day the view was built. Ids stay in the view's own tables and never leave
+`verantwoording()`; no name or free text is stored at all.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, ClassVar, get_args
+from zoneinfo import ZoneInfo
+
+from domain.identiteit import schooljaar_van
+from domain.waarden import NIVEAUS, AfsluitReden, Categorie
+from projections.basis import Projectie, Wijziging
+from projections.formaten import als_csv as _csv
+from projections.onderdrukking import MARKERING, Tabel, mediaan, percentage, publiceer
+from projections.opslag import Cursor, Opslag
+
+NEDERLAND = ZoneInfo("Europe/Amsterdam")
+Rapport = dict[str, Any]
+
+# fmt: off
+# A total row is published with its table, so it is a sum the suppression must protect.
+TABELLEN = (
+    Tabel("leerlingen_in_zorg", "Leerlingen in zorg, naar hoogste niveau in het schooljaar",
+          NIVEAUS, "totaal"),
+    Tabel("klassen_in_zorg", "Klassen in zorg (groepsklimaat)", ("klassen",)),
+    Tabel("signalen", "Nieuwe signalen per categorie (een signaal kan meer categorieën hebben)",
+          get_args(Categorie), "totaal"),
+    Tabel("stappen", "Stappen in de route", ("ozs_inbreng", "zat_verwijzing", "opp")),
+    Tabel("evaluaties", "Uitgevoerde evaluaties", ("op_tijd", "te_laat", "zonder_termijn"),
+          "totaal"),
+    # "Terug naar de mentor" is an outcome but not a closure, so not part of that total.
+    Tabel("uitkomsten", "Uitkomsten", ("terug_naar_mentor", *get_args(AfsluitReden)),
+          "afgesloten", get_args(AfsluitReden)),
+)
+LABELS = {
+    "mentor": "Mentor", "kernteam": "Kernteam", "contactpersoon": "Contactpersoon zorg",
+    "ozs": "Zorgteam (OZS)", "extern": "Extern (ZAT)", "totaal": "Totaal",
+    "klassen": "Klassen", "leren": "Leren", "werkhouding": "Werkhouding", "gedrag": "Gedrag",
+    "sociaal_emotioneel": "Sociaal-emotioneel", "thuissituatie": "Thuissituatie",
+    "verzuim": "Verzuim", "gezondheid": "Gezondheid", "veiligheid": "Veiligheid",
+    "middelengebruik": "Middelengebruik", "groepsklimaat": "Groepsklimaat",
+    "ozs_inbreng": "Ingebracht in het zorgteam (OZS)", "zat_verwijzing": "Doorverwezen naar het ZAT",
+    "opp": "OPP vastgesteld", "op_tijd": "Op of vóór de afgesproken datum",
+    "te_laat": "Na de afgesproken datum", "zonder_termijn": "Zonder afgesproken datum",
+    "terug_naar_mentor": "Na evaluatie terug naar de mentor",
+    "doelen_behaald": "Afgesloten: doelen behaald", "geen_zorg_meer": "Afgesloten: geen zorg meer nodig",
+    "uitgeschreven": "Afgesloten: uitgeschreven", "overgedragen": "Afgesloten: overgedragen",
+    "afgesloten": "Afgesloten, totaal",
+}
+# fmt: on
+STAPPEN = {
+    "IngebrachtInOZS": "ozs_inbreng",
+    "DoorverwezenNaarZAT": "zat_verwijzing",
+    "OPPVastgesteld": "opp",
+}
+
+
+def peildatum(w: Wijziging) -> date:
+    """The business date of an event (`datum`), else the Dutch calendar day it was recorded
+    (signals, reopenings, OPPs carry no date of their own)."""
+    datum = getattr(w.gebeurtenis, "datum", None)
+    if isinstance(datum, date):
+        return datum
+    return w.gebeurtenis.timestamp.astimezone(NEDERLAND).date()
+
+
+class Verantwoording(Projectie):
+    naam = "verantwoording"
+    tabellen: ClassVar[dict[str, str]] = {
+        # A file's level/status after each event that changed one of them.
+        "verantwoording_stand": (
+            "positie BIGINT PRIMARY KEY, casus_id TEXT NOT NULL, school TEXT NOT NULL, "
+            "soort TEXT NOT NULL, datum TEXT NOT NULL, niveau TEXT NOT NULL, status TEXT NOT NULL"
+        ),
+        # One row per counted fact; `volgnr` separates the categories of one signal.
+        "verantwoording_feiten": (
+            "positie BIGINT NOT NULL, volgnr INTEGER NOT NULL, casus_id TEXT NOT NULL, "
+            "school TEXT NOT NULL, schooljaar TEXT NOT NULL, tabel TEXT NOT NULL, "
+            "cel TEXT NOT NULL, traject INTEGER NOT NULL, datum TEXT NOT NULL, "
+            "PRIMARY KEY (positie, volgnr)"
+        ),
+        # The first signal of each traject: the start of the lead time to the OZS.
+        "verantwoording_trajecten": (
+            "casus_id TEXT NOT NULL, traject INTEGER NOT NULL, eerste_signaal TEXT NOT NULL, "
+            "PRIMARY KEY (casus_id, traject)"
+        ),
+    }
+    indexen: ClassVar[dict[str, str]] = {
+        "verantwoording_stand_school": "verantwoording_stand:school, datum",
+        "verantwoording_feiten_school": "verantwoording_feiten:school, schooljaar",
+    }
+
+    def verwerk(self, cur: Cursor, wijzigingen: Sequence[Wijziging]) -> None:
+        stand, feiten, trajecten = [], [], []
+        for w in wijzigingen:
+            datum, na = peildatum(w), w.na
+            iso, sleutel = datum.isoformat(), (w.positie, w.casus_id, w.details["school"])
+            if (w.voor.get("niveau"), w.voor.get("status")) != (na["niveau"], na["status"]):
+                stand.append((*sleutel, w.details["type"], iso, na["niveau"], na["status"]))
+            for volgnr, (tabel, cel) in enumerate(self._feiten(w, datum)):
+                jaar = schooljaar_van(datum)
+                feiten.append((*sleutel, volgnr, jaar, tabel, cel, na["traject"], iso))
+            if w.type == "SignaalGemeld":
+                trajecten.append((w.casus_id, na["traject"], iso))
+        cur.executemany(
+            f"INSERT INTO {self.t('verantwoording_stand')} (positie, casus_id, school, soort, "
+            "datum, niveau, status) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (positie) DO NOTHING",
+            stand,
+        )
+        cur.executemany(
+            f"INSERT INTO {self.t('verantwoording_feiten')} (positie, casus_id, school, volgnr, "
+            "schooljaar, tabel, cel, traject, datum) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (positie, volgnr) DO NOTHING",
+            feiten,
+        )
+        # In log order, so the first signal of a traject wins.
+        cur.executemany(
+            f"INSERT INTO {self.t('verantwoording_trajecten')} (casus_id, traject, "
+            "eerste_signaal) VALUES (%s, %s, %s) ON CONFLICT (casus_id, traject) DO NOTHING",
+            trajecten,
+        )
+
+    @staticmethod
+    def _feiten(w: Wijziging, datum: date) -> list[tuple[str, str]]:
+        g: Any = w.gebeurtenis
+        if w.type == "SignaalGemeld":
+            return [("signalen", "totaal")] + [("signalen", c) for c in g.categorieen]
+        if w.type in STAPPEN:
+            return [("stappen", STAPPEN[w.type])]
+        if w.type == "EvaluatieUitgevoerd":
+            # On time = carried out on or before the evaluation date that was due just before.
+            verwacht = w.voor.get("volgende_evaluatie")
+            tijdig = (
+                "zonder_termijn"
+                if verwacht is None
+                else ("op_tijd" if datum.isoformat() <= verwacht else "te_laat")
+            )
+            feiten = [("evaluaties", tijdig), ("evaluaties", "totaal")]
+            if g.vervolg == "terug_naar_mentor":
+                feiten.append(("uitkomsten", "terug_naar_mentor"))
+            return feiten
+        if w.type == "CasusAfgesloten":
+            return [("uitkomsten", g.reden), ("uitkomsten", "afgesloten")]
+        return []
+
+
+def _periode(schooljaar: str) -> tuple[date, date]:
+    begin = int(schooljaar.split("-")[0])
+    if schooljaar != f"{begin}-{begin + 1}":
+        raise ValueError("schooljaar moet de vorm 2025-2026 hebben")
+    return date(begin, 8, 1), date(begin + 1, 7, 31)
+
+
+def _in_zorg(rijen: list[dict[str, Any]], van: str, tot: str) -> dict[str, str]:
+    """Per file: the highest level it had while open during the year (rows in log order)."""
+    per_casus: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rij in rijen:
+        per_casus[rij["casus_id"]].append(rij)
+    hoogste: dict[str, str] = {}
+    for casus_id, stappen in per_casus.items():
+        ervoor = [r for r in stappen if r["datum"] < van]
+        niveaus = [r["niveau"] for r in stappen if van <= r["datum"] <= tot]
+        if ervoor and ervoor[-1]["status"] == "open":
+            niveaus.append(ervoor[-1]["niveau"])  # open when the year began
+        if niveaus:
+            hoogste[casus_id] = max(niveaus, key=NIVEAUS.index)
+    return hoogste
+
+
+def _lees(cur: Cursor, scholen: list[str], schooljaar: str) -> dict[str, Any]:
+    van, tot = (d.isoformat() for d in _periode(schooljaar))
+    plekken = ", ".join(["%s"] * len(scholen))
+    stand = cur.execute(
+        "SELECT casus_id, school, soort, datum, niveau, status FROM pv_verantwoording_stand "
+        f"WHERE school IN ({plekken}) AND datum <= %s ORDER BY positie",
+        [*scholen, tot],
+    ).fetchall()
+    feiten = cur.execute(
+        "SELECT school, tabel, cel, casus_id FROM pv_verantwoording_feiten "
+        f"WHERE school IN ({plekken}) AND schooljaar = %s",
+        [*scholen, schooljaar],
+    ).fetchall()
+    doorloop = cur.execute(
+        "SELECT f.school, f.casus_id, f.datum, t.eerste_signaal FROM pv_verantwoording_feiten f "
+        "JOIN pv_verantwoording_trajecten t ON t.casus_id = f.casus_id AND t.traject = f.traject "
+        f"WHERE f.school IN ({plekken}) AND f.schooljaar = %s AND f.cel = 'ozs_inbreng'",
+        [*scholen, schooljaar],
+    ).fetchall()
+    return {"stand": stand, "feiten": feiten, "doorloop": doorloop, "van": van, "tot": tot}
+
+
+def _school(school: str, data: dict[str, Any], min_cel: int) -> dict[str, Any]:
+    # cellen[(tabel, cel)] = the contributing files, one entry per counted fact.
+    cellen: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for soort in ("leerling", "klas"):
+        rijen = [r for r in data["stand"] if r["school"] == school and r["soort"] == soort]
+        for casus_id, niveau in _in_zorg(rijen, data["van"], data["tot"]).items():
+            if soort == "klas":
+                cellen[("klassen_in_zorg", "klassen")].append(casus_id)
+            else:
+                cellen[("leerlingen_in_zorg", niveau)].append(casus_id)
+                cellen[("leerlingen_in_zorg", "totaal")].append(casus_id)
+    for rij in data["feiten"]:
+        if rij["school"] == school:
+            cellen[(rij["tabel"], rij["cel"])].append(rij["casus_id"])
+    tabellen, gepubliceerd = [], {}
+    for tabel in TABELLEN:
+        uit = publiceer(tabel, {c: cellen[(tabel.sleutel, c)] for c in tabel.cellen}, min_cel)
+        gepubliceerd[tabel.sleutel] = uit
+        rijen = [_cijfer(c, LABELS[c], "aantal", uit[c]) for c in tabel.cellen]
+        tabellen.append({"sleutel": tabel.sleutel, "titel": tabel.titel, "rijen": rijen})
+    ev = gepubliceerd["evaluaties"]
+    op_tijd, te_laat = ev["op_tijd"], ev["te_laat"]
+    basis = None if op_tijd is None or te_laat is None else op_tijd + te_laat
+    inbreng = [r for r in data["doorloop"] if r["school"] == school]
+    # An intake dated before its signal (entered afterwards) counts as 0 days.
+    dagen = [max(0, (_d(r["datum"]) - _d(r["eerste_signaal"])).days) for r in inbreng]
+    personen = len({r["casus_id"] for r in inbreng})
+    kengetallen = [
+        _cijfer("evaluaties_op_tijd_pct", "Evaluaties op tijd (met afgesproken datum)", "%",
+                percentage(op_tijd, basis, min_cel)),
+        _cijfer("doorlooptijd_signaal_ozs_mediaan", "Doorlooptijd signaal → inbreng OZS (mediaan)",
+                "dagen", mediaan(dagen, personen, min_cel)),
+    ]  # fmt: skip
+    return {"school": school, "tabellen": tabellen, "kengetallen": kengetallen}
+
+
+def _d(tekst: str) -> date:
+    return date.fromisoformat(tekst)
+
+
+def _cijfer(sleutel: str, label: str, eenheid: str, waarde: float | None) -> dict[str, Any]:
+    return {"sleutel": sleutel, "label": label, "eenheid": eenheid, "waarde": waarde,
+            "onderdrukt": waarde is None}  # fmt: skip
+
+
+def verantwoording(
+    opslag: Opslag, scholen: list[str], schooljaar: str, min_cel: int = 5
+) -> Rapport:
+    """The report for these schools and school year; each school stands alone (no totals
+    across schools, which would be one more sum to protect)."""
+    if min_cel < 1:
+        raise ValueError("min_cel moet minstens 1 zijn")
+    van, tot = _periode(schooljaar)
+    scholen = sorted(set(scholen))
+    if not scholen:
+        data: dict[str, Any] = {"stand": [], "feiten": [], "doorloop": []}
+    else:
+        with opslag.lezen() as cur:
+            data = _lees(cur, scholen, schooljaar)
+    data |= {"van": van.isoformat(), "tot": tot.isoformat()}
+    return {
+        "schooljaar": schooljaar,
+        "periode": {"van": van.isoformat(), "tot_en_met": tot.isoformat()},
+        "min_cel": min_cel,
+        "markering": MARKERING,
+        "scholen": [_school(s, data, min_cel) for s in scholen],
+    }
+
+
+def _rijen_plat(rapport: Rapport) -> list[dict[str, Any]]:
+    rijen = []
+    for school in rapport["scholen"]:
+        groepen = [(t["sleutel"], t["rijen"]) for t in school["tabellen"]]
+        for tabel, cijfers in [*groepen, ("kengetallen", school["kengetallen"])]:
+            rijen += [
+                {"school": school["school"], "schooljaar": rapport["schooljaar"], "tabel": tabel,
+                 "onderdeel": c["sleutel"], "omschrijving": c["label"], "eenheid": c["eenheid"],
+                 "waarde": MARKERING if c["onderdrukt"] else c["waarde"]}
+                for c in cijfers
+            ]  # fmt: skip
+    return rijen
+
+
+def als_csv(rapport: Rapport) -> str:
+    """One line per published figure; a hidden figure is the marker, never a number."""
+    kolommen = ("school", "schooljaar", "tabel", "onderdeel", "omschrijving", "waarde", "eenheid")
+    return _csv(_rijen_plat(rapport), kolommen)
+
+
+STIJL = """
+body{font-family:system-ui,sans-serif;margin:2rem;color:#111}
+table{border-collapse:collapse;margin:0 0 1.2rem;min-width:24rem}
+th,td{border:1px solid #999;padding:.25rem .6rem;text-align:left}
+td.getal{text-align:right;font-variant-numeric:tabular-nums}
+tr.totaal td{font-weight:bold}
+section{margin-bottom:2rem}
+@page{size:A4;margin:15mm}
+@media print{body{margin:0}section{break-before:page}section:first-of-type{break-before:auto}
+table,tr{break-inside:avoid}.scherm{display:none}}
+"""
+
+
+def _getal(waarde: Any) -> str:
+    if waarde is None:
+        return MARKERING
+    return f"{waarde:g}".replace(".", ",") if isinstance(waarde, float) else str(waarde)
+
+
+def als_html(rapport: Rapport) -> str:
+    """A self-contained, printable page in Dutch: inline style, no scripts or links out."""
+    e = html.escape
+    jaar = e(rapport["schooljaar"])
+    delen = [
+        "<!DOCTYPE html>",
+        '<html lang="nl"><head><meta charset="utf-8">',
+        f"<title>Verantwoording zorgstructuur {jaar}</title><style>{STIJL}</style></head><body>",
+        f"<h1>Verantwoording zorgstructuur, schooljaar {jaar}</h1>",
+        f"<p>Periode {e(rapport['periode']['van'])} t/m {e(rapport['periode']['tot_en_met'])}. "
+        f"Alleen totalen; aantallen over 1 tot {int(rapport['min_cel'])} personen en de cellen "
+        f"waaruit die terug te rekenen zijn staan als <strong>{e(MARKERING)}</strong>.</p>",
+        '<p class="scherm">Afdrukken: Ctrl+P / ⌘P.</p>',
+    ]
+    for school in rapport["scholen"]:
+        delen.append(f"<section><h2>School {e(school['school'])}</h2>")
+        for tabel in school["tabellen"]:
+            delen.append(
+                f"<table><caption><strong>{e(tabel['titel'])}</strong></caption>"
+                '<tr><th scope="col">Onderdeel</th><th scope="col">Aantal</th></tr>'
+            )
+            for rij in tabel["rijen"]:
+                klasse = ' class="totaal"' if rij["sleutel"] in ("totaal", "afgesloten") else ""
+                delen.append(
+                    f"<tr{klasse}><td>{e(rij['label'])}</td>"
+                    f'<td class="getal">{e(_getal(rij["waarde"]))}</td></tr>'
+                )
+            delen.append("</table>")
+        delen.append("<table><caption><strong>Kengetallen</strong></caption>")
+        for k in school["kengetallen"]:
+            delen.append(
+                f'<tr><td>{e(k["label"])}</td><td class="getal">'
+                f"{e(_getal(k['waarde']))} {e(k['eenheid'])}</td></tr>"
+            )
+        delen.append("</table></section>")
+    delen.append("</body></html>")
+    return "\n".join(delen)
