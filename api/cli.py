@@ -158,5 +158,22 @@ def seed_demo() -> None:
     )
 
 
+@app.command("projector")
+def projector() -> None:
+    """Houd de weergaven bij als apart proces (de API zet dan ZORGROUTE_PROJECTIES_IN_PROCES=false)."""
+    from api.cli_projecties import projector as draai
+
+    draai(_settings())
+
+
+def _registreer_projecties() -> None:
+    from api.cli_projecties import projecties_app
+
+    app.add_typer(projecties_app, name="projecties")
+
+
+_registreer_projecties()
+
+
 if __name__ == "__main__":
     app()

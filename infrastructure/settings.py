@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # `zorgroute serve` keeps the views up to date itself unless a separate
     # `zorgroute projector` process does (then set this to false for the API).
     projecties_in_proces: bool = True
+    # Log entries a projection takes per transaction: larger is faster to rebuild,
+    # smaller keeps each view transaction (and its locks) short.
+    projectie_batch: int = Field(default=1000, ge=1, le=100_000)
     # Smallest count the accountability report publishes (CBS-style cell suppression).
     min_cel: int = Field(default=5, ge=1, le=100)
 

@@ -16,11 +16,12 @@ from projections.casussen import Casussen
 from projections.opslag import Opslag
 from projections.runner import Projectierunner
 from projections.trends import Trends
+from projections.verantwoording import Verantwoording
 from projections.werkvoorraad import Werkvoorraad
 
 
 def alle_projecties() -> list[Projectie]:
-    return [Casussen(), Agenda(), Werkvoorraad(), Audittrail(), Trends()]
+    return [Casussen(), Agenda(), Werkvoorraad(), Audittrail(), Trends(), Verantwoording()]
 
 
 def bouw_runner(settings: Settings, app: Application[Any]) -> Projectierunner:

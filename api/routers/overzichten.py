@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 
-from api.deps import App, CurrentUser, Views, wacht_op
+from api.deps import App, CurrentUser, InstellingenDep, Views, wacht_op
 from api.formaten import als_bestand, kies_formaat
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
@@ -18,6 +18,7 @@ from domain.waarden import Niveau, Status
 from projections import agenda as agenda_view
 from projections import casussen
 from projections import trends as trends_view
+from projections import verantwoording as verantwoording_view
 from projections import werkvoorraad as werkvoorraad_view
 
 router = APIRouter(prefix=API_PREFIX, tags=["overzichten"])
@@ -137,3 +138,47 @@ def trends(
     except trends_view.OngeldigeTrendvraag as fout:
         _ongeldig(fout.veld, fout.melding)
         raise
+
+
+@router.get(
+    "/verantwoording",
+    summary="Verantwoording aan het samenwerkingsverband / Accountability report",
+    description="Alleen aantallen per school; kleine aantallen zijn onderdrukt "
+    "(`ZORGROUTE_MIN_CEL`). JSON, CSV (`formaat=csv`) of een afdrukbare pagina "
+    "(`formaat=html`).",
+    responses=fout_antwoorden(401, 422, 503),
+    dependencies=[wacht_op("verantwoording")],
+)
+def verantwoording(
+    request: Request,
+    runner: Views,
+    instellingen: InstellingenDep,
+    gebruiker: CurrentUser,
+    schooljaar: Annotated[str, Query(pattern=r"^\d{4}-\d{4}$", examples=["2025-2026"])],
+    school: Annotated[str | None, Query(max_length=20)] = None,
+    formaat: Literal["json", "csv", "html"] | None = None,
+) -> Any:
+    # A samenwerkingsverband sees its schools, anyone else their own; `school` may only
+    # narrow that, never widen it.
+    scholen = list(gebruiker.scholen) if gebruiker.rol == "swv" else [_school(gebruiker)]
+    if school is not None:
+        if school not in scholen:
+            _ongeldig("school", "deze school valt niet onder uw token")
+        scholen = [school]
+    try:
+        rapport = verantwoording_view.verantwoording(
+            runner.opslag, scholen, schooljaar, min_cel=instellingen.min_cel
+        )
+    except ValueError as fout:
+        _ongeldig("schooljaar", str(fout))
+        raise
+    gekozen = kies_formaat(request, formaat, ("json", "csv", "html"))
+    if gekozen == "csv":
+        return als_bestand(
+            verantwoording_view.als_csv(rapport), "csv", f"verantwoording-{schooljaar}"
+        )
+    if gekozen == "html":
+        return als_bestand(
+            verantwoording_view.als_html(rapport), "html", f"verantwoording-{schooljaar}"
+        )
+    return rapport

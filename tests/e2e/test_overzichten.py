@@ -170,3 +170,42 @@ def test_projection_status_lists_every_view(zc: Medewerker) -> None:
 
 def _signaal() -> dict[str, object]:
     return {"categorieen": ["verzuim"], "omschrijving": "Weer afwezig.", "bron": "mentor"}
+
+
+def test_the_accountability_report_suppresses_small_counts_in_every_format(
+    omgeving: Omgeving, zc: Medewerker
+) -> None:
+    zc.meld()
+    positie = zc.post("/signalen", {"onderwerp": leerling(nummer="2"), **_signaal()}).json()[
+        "positie"
+    ]
+    vandaag = date.today()
+    begin = vandaag.year if vandaag.month >= 8 else vandaag.year - 1
+    schooljaar = f"{begin}-{begin + 1}"
+    swv = omgeving.als("swv", school=None, scholen=["99XX", "22ZZ"])
+
+    rapport = zc.get("/verantwoording", params={"schooljaar": schooljaar, "na": positie})
+    csv = zc.get("/verantwoording", params={"schooljaar": schooljaar, "formaat": "csv"})
+    html = zc.get("/verantwoording", params={"schooljaar": schooljaar, "formaat": "html"})
+    van_swv = swv.get("/verantwoording", params={"schooljaar": schooljaar, "school": "99XX"})
+
+    assert rapport.status_code == 200, rapport.text
+    tekst = rapport.text + csv.text + html.text
+    assert "Sanne de Vries" not in tekst and "Weer afwezig" not in tekst
+    onderdrukt = [
+        rij
+        for school in rapport.json()["scholen"]
+        for tabel in school["tabellen"]
+        for rij in tabel["rijen"]
+        if rij["onderdrukt"]
+    ]
+    assert onderdrukt and all(rij["waarde"] is None for rij in onderdrukt)
+    assert html.headers["content-type"].startswith("text/html")
+    assert van_swv.status_code == 200 and [s["school"] for s in van_swv.json()["scholen"]] == [
+        "99XX"
+    ]
+    probleem(
+        swv.get("/verantwoording", params={"schooljaar": schooljaar, "school": "33QQ"}),
+        422,
+        "ongeldige_invoer",
+    )

@@ -66,14 +66,23 @@ def test_api_gebruikt_postgres_zonder_vaste_geheimen(compose: dict[str, Any]) ->
 
 
 def test_api_commando_bestaat_in_cli(compose: dict[str, Any]) -> None:
-    commando = compose["services"]["api"]["command"]
-    argumenten = commando if isinstance(commando, list) else commando.split()
-    assert argumenten[0] == "zorgroute"
-    assert argumenten[1] in _cli_commandos()
+    for naam in ("api", "projector"):
+        commando = compose["services"][naam]["command"]
+        argumenten = commando if isinstance(commando, list) else commando.split()
+        assert argumenten[0] == "zorgroute"
+        assert argumenten[1] in _cli_commandos(), naam
+
+
+def test_the_api_leaves_the_views_to_the_projector_service(compose: dict[str, Any]) -> None:
+    api = _omgeving(compose["services"]["api"])
+    assert api["ZORGROUTE_PROJECTIES_IN_PROCES"] == "false"
+    assert compose["services"]["projector"]["depends_on"]["postgres"] == {
+        "condition": "service_healthy"
+    }
 
 
 def test_cli_kent_de_gedocumenteerde_commandos() -> None:
-    assert {"serve", "token", "seed-demo"} <= _cli_commandos()
+    assert {"serve", "token", "seed-demo", "projector", "projecties"} <= _cli_commandos()
 
 
 def test_dockerfile_start_hetzelfde_commando(compose: dict[str, Any]) -> None:

@@ -1,0 +1,101 @@
+"""`zorgroute projector` and `zorgroute projecties …`: run, inspect and rebuild the views."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+
+from infrastructure.settings import ConfiguratieFout, Settings
+
+projecties_app = typer.Typer(
+    help="Beheer van de weergaven (projecties).", no_args_is_help=True, add_completion=False
+)
+
+
+@contextmanager
+def _runner(settings: Settings) -> Iterator[object]:
+    from application.service import Zorgroute
+    from infrastructure.logging import configure_logging
+    from infrastructure.persistence import eventsourcing_env
+    from projections.samenstelling import bouw_runner
+
+    configure_logging(settings.log_level)
+    try:
+        id_sleutel = settings.id_sleutel_bytes()
+    except ConfiguratieFout as fout:
+        typer.echo(f"zorgroute: {fout}", err=True)
+        raise typer.Exit(2) from None
+    service = Zorgroute(env=eventsourcing_env(settings), id_sleutel=id_sleutel)
+    runner = bouw_runner(settings, service)
+    try:
+        yield runner
+    finally:
+        runner.stop()
+        runner.opslag.sluit()
+        service.close()
+
+
+def projector(settings: Settings) -> None:
+    """Keep every view up to date until SIGTERM or Ctrl-C (the API then sets
+    ZORGROUTE_PROJECTIES_IN_PROCES=false)."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    with _runner(settings) as runner:
+        runner.start()  # type: ignore[attr-defined]
+        typer.echo("Projector draait; stoppen met Ctrl-C.", err=True)
+        stop.wait()
+
+
+@projecties_app.command("status")
+def status() -> None:
+    """Positie, achterstand en status van elke weergave."""
+    from api.cli import _settings
+    from projections import beheer
+
+    with _runner(_settings()) as runner:
+        for rij in beheer.status(runner):  # type: ignore[arg-type]
+            regel = (
+                f"{rij['naam']:<15} {rij['status']:<8} positie {rij['positie']:>9}  "
+                f"achter {rij['achterstand']:>7} ({rij['seconden_achter']} s)"
+            )
+            if rij["fout"]:
+                regel += f"  fout bij {rij['fout_positie']}: {rij['fout']}"
+            typer.echo(regel)
+
+
+@projecties_app.command("rebuild")
+def rebuild(
+    naam: Annotated[str | None, typer.Argument(help="Naam van de weergave.")] = None,
+    alle: Annotated[bool, typer.Option("--all", help="Alle weergaven opnieuw opbouwen.")] = False,
+) -> None:
+    """Bouw een weergave opnieuw op uit alle gebeurtenissen, in een nieuwe tabel die pas
+    aan het eind in één transactie wordt ingewisseld (lezers zien nooit een halve)."""
+    from api.cli import _settings
+    from projections import beheer
+
+    if alle == (naam is not None):
+        typer.echo("zorgroute: geef een NAAM of --all.", err=True)
+        raise typer.Exit(2)
+    with _runner(_settings()) as runner:
+        bekend = list(runner.projecties)  # type: ignore[attr-defined]
+        namen = bekend if alle else [str(naam)]
+        for gekozen in namen:
+            if gekozen not in bekend:
+                typer.echo(
+                    f"zorgroute: onbekende weergave {gekozen} ({', '.join(bekend)})", err=True
+                )
+                raise typer.Exit(2)
+            with typer.progressbar(length=1, label=f"{gekozen:<15}") as balk:
+
+                def voortgang(positie: int, einde: int, balk: object = balk) -> None:
+                    balk.length = max(einde, 1)  # type: ignore[attr-defined]
+                    balk.update(positie - balk.pos)  # type: ignore[attr-defined]
+
+                positie = beheer.herbouw(runner, gekozen, voortgang)  # type: ignore[arg-type]
+            typer.echo(f"{gekozen}: opnieuw opgebouwd tot positie {positie}.")
