@@ -11,13 +11,14 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
 from application.fouten import CasusNietGevonden
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
+from application.synthetisch import opgenomen_op
 from domain.identiteit import casus_id_voor
 from domain.regels import leeftijd_op
 from domain.waarden import Onderwerp
@@ -134,6 +135,7 @@ class _Casus:
     start: date
     regiehouder: Gebruiker
     casus_id: UUID | None = None
+    laatst: datetime | None = None
 
     def wie(self, rol: str) -> Gebruiker:
         mentor = MENTOREN[self.onderwerp["klas"]]
@@ -149,23 +151,34 @@ class _Casus:
             return (self.vandaag + timedelta(days=waarde)).isoformat()
         return waarde
 
+    def moment(self, body: dict[str, Any]) -> datetime:
+        """When a step is recorded: on its own date (so trends and lead times look like a
+        real school's), never before the previous step and never in the future."""
+        dag = date.fromisoformat(body["datum"]) if "datum" in body else None
+        gewenst = datetime.combine(dag or self.start, time(10), tzinfo=UTC)
+        vorig = self.laatst + timedelta(minutes=1) if self.laatst else gewenst
+        self.laatst = min(max(gewenst, vorig), datetime.now(UTC))
+        return self.laatst
+
     def voer_uit(self, stappen: Scenario) -> None:
         for rol, handeling, gegevens in stappen:
             wie = self.wie(rol)
             body = {k: self.datum(v) for k, v in gegevens.items()}
-            if handeling == "regiehouder":
-                body = {"medewerker_id": self.regiehouder.sub, "naam": self.regiehouder.naam}
-            if handeling == "signaal":
-                gevarieerd = _LEERLING_CATEGORIEEN[
-                    self.start.toordinal() % len(_LEERLING_CATEGORIEEN)
-                ]
-                categorie = body.pop("categorie", None) or gevarieerd
-                body |= {"onderwerp": self.onderwerp, "categorieen": [categorie]}
-                body |= {"omschrijving": _SIGNALEN[categorie], "bron": _BRON[wie.rol]}
-                self.casus_id = self.service.meld_signaal(wie, body).casus_id
-            else:
-                assert self.casus_id is not None, "een scenario begint met een signaal"
-                self.service.handel(wie, self.casus_id, handeling, body)
+            with opgenomen_op(self.moment(body)):
+                self._stap(wie, handeling, body)
+
+    def _stap(self, wie: Gebruiker, handeling: str, body: dict[str, Any]) -> None:
+        if handeling == "regiehouder":
+            body = {"medewerker_id": self.regiehouder.sub, "naam": self.regiehouder.naam}
+        if handeling == "signaal":
+            gevarieerd = _LEERLING_CATEGORIEEN[self.start.toordinal() % len(_LEERLING_CATEGORIEEN)]
+            categorie = body.pop("categorie", None) or gevarieerd
+            body |= {"onderwerp": self.onderwerp, "categorieen": [categorie]}
+            body |= {"omschrijving": _SIGNALEN[categorie], "bron": _BRON[wie.rol]}
+            self.casus_id = self.service.meld_signaal(wie, body).casus_id
+        else:
+            assert self.casus_id is not None, "een scenario begint met een signaal"
+            self.service.handel(wie, self.casus_id, handeling, body)
 
 
 _BRON = {"docent": "docent", "mentor": "mentor", "zorgcoordinator": "medewerker"}

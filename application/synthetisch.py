@@ -39,8 +39,14 @@ class Telling:
 @contextlib.contextmanager
 def _klok(tijd: Callable[[], datetime]) -> Iterator[None]:
     # eventsourcing stamps events with its module clock; moving it records history.
+    # Not thread-safe: only for generators that run alone.
     with mock.patch("eventsourcing.domain.datetime_now_with_tzinfo", tijd):
         yield
+
+
+def opgenomen_op(moment: datetime) -> contextlib.AbstractContextManager[None]:
+    """Record the events triggered inside as if at `moment` (demo and test data only)."""
+    return _klok(lambda: moment)
 
 
 class _Route:

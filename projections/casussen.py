@@ -137,7 +137,12 @@ def _item(rij: dict[str, Any]) -> dict[str, Any]:
     item["anoniem"] = bool(item["anoniem"])
     # An anonymous file is listed under its pseudonym (access control will refine who sees
     # more); the name stays out of the list.
-    item["weergavenaam"] = item["pseudoniem"] if item["anoniem"] else item["naam"]
+    if item["anoniem"]:
+        item["weergavenaam"] = item["pseudoniem"]
+    elif item["type"] == "klas":
+        item["weergavenaam"] = f"Klas {item['klas']}"
+    else:
+        item["weergavenaam"] = item["naam"]
     if item["anoniem"]:
         item["naam"] = None
     return item
