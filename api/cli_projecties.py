@@ -85,17 +85,18 @@ def rebuild(
     with _runner(_settings()) as runner:
         bekend = list(runner.projecties)  # type: ignore[attr-defined]
         namen = bekend if alle else [str(naam)]
-        for gekozen in namen:
-            if gekozen not in bekend:
-                typer.echo(
-                    f"zorgroute: onbekende weergave {gekozen} ({', '.join(bekend)})", err=True
-                )
-                raise typer.Exit(2)
-            with typer.progressbar(length=1, label=f"{gekozen:<15}") as balk:
+        onbekend = [n for n in namen if n not in bekend]
+        if onbekend:
+            typer.echo(
+                f"zorgroute: onbekende weergave {onbekend[0]} ({', '.join(bekend)})", err=True
+            )
+            raise typer.Exit(2)
+        with typer.progressbar(length=1, label=", ".join(namen)) as balk:
 
-                def voortgang(positie: int, einde: int, balk: object = balk) -> None:
-                    balk.length = max(einde, 1)  # type: ignore[attr-defined]
-                    balk.update(positie - balk.pos)  # type: ignore[attr-defined]
+            def voortgang(positie: int, einde: int) -> None:
+                balk.length = max(einde, 1)
+                balk.update(positie - balk.pos)
 
-                positie = beheer.herbouw(runner, gekozen, voortgang)  # type: ignore[arg-type]
-            typer.echo(f"{gekozen}: opnieuw opgebouwd tot positie {positie}.")
+            # One pass over the log feeds every chosen view.
+            positie = beheer.herbouw_alle(runner, namen, voortgang)  # type: ignore[arg-type]
+        typer.echo(f"{', '.join(namen)}: opnieuw opgebouwd tot positie {positie}.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 from domain.casus import Casus
@@ -95,15 +96,15 @@ class Wijziging:
     na: dict[str, Any]
     details: dict[str, Any]
 
-    @property
+    @cached_property
     def type(self) -> str:
         return type(self.gebeurtenis).__name__
 
-    @property
+    @cached_property
     def casus_id(self) -> str:
         return str(self.gebeurtenis.originator_id)
 
-    @property
+    @cached_property
     def tijdstip(self) -> str:
         return self.gebeurtenis.timestamp.isoformat()
 

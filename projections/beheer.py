@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -79,41 +79,54 @@ def wacht_tot(
 
 
 def herbouw(runner: Projectierunner, naam: str, voortgang: Voortgang | None = None) -> int:
-    """Rebuild one view from the first event into fresh tables, then swap them in within
-    one transaction, so readers see the old view or the new one, never a half-built one.
-    Returns the position the rebuilt view stands at."""
-    oud = runner.projecties[naam]
-    nieuw = type(oud)(achtervoegsel="__nieuw")
+    """Rebuild one view; see `herbouw_alle`."""
+    return herbouw_alle(runner, [naam], voortgang)
+
+
+def herbouw_alle(
+    runner: Projectierunner, namen: Sequence[str] | None = None, voortgang: Voortgang | None = None
+) -> int:
+    """Rebuild views from the first event into fresh tables, then swap each in within one
+    transaction, so readers see the old view or the new one, never a half-built one.
+    The log is read and decoded once for all of them. Returns the position reached."""
+    gekozen = list(namen) if namen is not None else list(runner.projecties)
+    paren = [
+        (runner.projecties[n], type(runner.projecties[n])(achtervoegsel="__nieuw")) for n in gekozen
+    ]
     with runner.opslag.transactie() as cur:
-        nieuw.verwijder_tabellen(cur)
-        nieuw.maak_tabellen(cur)
+        for _, nieuw in paren:
+            nieuw.verwijder_tabellen(cur)
+            nieuw.maak_tabellen(cur)
     volger = Volger(runner.app)
     einde = volger.laatste_positie()
     positie = 0
     while True:
-        wijzigingen, laatste = volger.lees(positie, runner.batch)
+        wijzigingen, laatste = volger.lees(positie, runner.herbouw_batch)
         if laatste == positie:
             break
         with runner.opslag.transactie() as cur:
-            nieuw.verwerk(cur, wijzigingen)
+            for _, nieuw in paren:
+                nieuw.verwerk(cur, wijzigingen)
         positie = laatste
         if voortgang is not None:
             voortgang(positie, max(einde, positie))
-    with runner.opslag.transactie() as cur:
-        runner._vergrendel(cur, naam)
-        # Events that arrived during the rebuild go in under the lock, then the swap.
-        while True:
-            wijzigingen, laatste = volger.lees(positie, runner.batch)
-            if laatste == positie:
-                break
-            nieuw.verwerk(cur, wijzigingen)
-            positie = laatste
-        _wissel(cur, oud, nieuw)
-        cur.execute(
-            "UPDATE projectie_status SET positie = %s, status = 'actief', fout = NULL, "
-            "fout_positie = NULL, bijgewerkt_op = %s WHERE naam = %s",
-            [positie, _nu(), naam],
-        )
+    for (oud, nieuw), naam in zip(paren, gekozen, strict=True):
+        with runner.opslag.transactie() as cur:
+            runner._vergrendel(cur, naam)
+            # Events that arrived during the rebuild go in under the lock, then the swap.
+            bijgewerkt = positie
+            while True:
+                wijzigingen, laatste = volger.lees(bijgewerkt, runner.herbouw_batch)
+                if laatste == bijgewerkt:
+                    break
+                nieuw.verwerk(cur, wijzigingen)
+                bijgewerkt = laatste
+            _wissel(cur, oud, nieuw)
+            cur.execute(
+                "UPDATE projectie_status SET positie = %s, status = 'actief', fout = NULL, "
+                "fout_positie = NULL, bijgewerkt_op = %s WHERE naam = %s",
+                [bijgewerkt, _nu(), naam],
+            )
     return positie
 
 

@@ -8,6 +8,8 @@ projection is written once and gives the same answers on both backends.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -18,6 +20,8 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 Dialect = Literal["sqlite", "postgres"]
+_PLEK = re.compile(r"%s")
+_VALUES = re.compile(r"VALUES \((?:%s, )*%s\)")
 Rij = dict[str, Any]
 
 
@@ -29,15 +33,35 @@ class Cursor:
         self.dialect = dialect
 
     def _sql(self, tekst: str) -> str:
-        return tekst.replace("%s", "?") if self.dialect == "sqlite" else tekst
+        if self.dialect == "sqlite":
+            return tekst.replace("%s", "?")
+        # PostgreSQL gets its native $n placeholders through a RawCursor: psycopg then
+        # sends the text as is, instead of parsing every (long, multi-row) statement.
+        teller = itertools.count(1)
+        return _PLEK.sub(lambda _: f"${next(teller)}", tekst)
 
     def execute(self, tekst: str, params: Sequence[Any] = ()) -> Cursor:
         self._ruw.execute(self._sql(tekst), tuple(params))
         return self
 
     def executemany(self, tekst: str, rijen: Sequence[Sequence[Any]]) -> None:
-        if rijen:
+        """Many rows with one statement per chunk (`VALUES (…), (…), …`): one round trip
+        instead of one per row is what makes rebuilding views fast."""
+        if not rijen:
+            return
+        gevonden = _VALUES.search(tekst)
+        if gevonden is None:
             self._ruw.executemany(self._sql(tekst), [tuple(r) for r in rijen])
+            return
+        plek = gevonden.group(0)
+        breedte = plek.count("%s")
+        # Stay under both databases' limits on bound parameters per statement.
+        per_keer = max(1, 30_000 // breedte)
+        for start in range(0, len(rijen), per_keer):
+            deel = rijen[start : start + per_keer]
+            waarden = ", ".join([plek.removeprefix("VALUES ")] * len(deel))
+            sql = tekst[: gevonden.start()] + "VALUES " + waarden + tekst[gevonden.end() :]
+            self._ruw.execute(self._sql(sql), [w for rij in deel for w in rij])
 
     def fetchall(self) -> list[Rij]:
         rijen = self._ruw.fetchall()
@@ -102,7 +126,11 @@ class Opslag:
         if self._pool is None:
             with self._slot:
                 if self._pool is None:
-                    kwargs: dict[str, Any] = {**self._postgres, "row_factory": dict_row}
+                    kwargs: dict[str, Any] = {
+                        **self._postgres,
+                        "row_factory": dict_row,
+                        "cursor_factory": psycopg.RawCursor,
+                    }
                     if self._schema:
                         kwargs["options"] = f"-c search_path={self._schema}"
                     self._pool = ConnectionPool(

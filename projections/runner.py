@@ -48,6 +48,8 @@ class Projectierunner:
         self.opslag = opslag
         self.projecties = {p.naam: p for p in projecties}
         self.batch = batch
+        # A rebuild writes fresh tables nobody reads yet: bigger transactions are fine.
+        self.herbouw_batch = max(batch, 5000)
         self.poll_seconden = poll_seconden
         self._volger = Volger(app)
         self._wekker = threading.Event()

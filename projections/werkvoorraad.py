@@ -58,44 +58,49 @@ class Werkvoorraad(Projectie):
 
     def verwerk(self, cur: Cursor, wijzigingen: Sequence[Wijziging]) -> None:
         rijen: dict[str, dict[str, Any]] = {}
+        signalen: list[list[Any]] = []
         for w in wijzigingen:
             rijen[w.casus_id] = _casusrij(w)
             if w.type == "SignaalGemeld":
-                self._signaal(cur, w)
+                signalen.append(_signaalrij(w))
             elif w.type == "TerugkoppelingGegeven" and w.gebeurtenis.aan == "signaalgever":  # type: ignore[attr-defined]
-                # Statements run in log order, so this answers exactly the signals
-                # recorded before this feedback (same file, earlier version).
+                datum = w.gebeurtenis.datum.isoformat()  # type: ignore[attr-defined]
+                versie = w.gebeurtenis.originator_version
+                # Feedback answers exactly the signals recorded before it (same file,
+                # earlier version): those of this batch here, stored ones in the table.
+                for rij in signalen:
+                    if rij[0] == w.casus_id and rij[1] < versie and rij[-1] is None:
+                        rij[-1] = datum
                 cur.execute(
                     f"UPDATE {self.t('werkvoorraad_signalen')} SET teruggekoppeld_op = %s "
                     "WHERE casus_id = %s AND versie < %s AND teruggekoppeld_op IS NULL",
-                    [
-                        w.gebeurtenis.datum.isoformat(),  # type: ignore[attr-defined]
-                        w.casus_id,
-                        w.gebeurtenis.originator_version,
-                    ],
+                    [datum, w.casus_id, versie],
                 )
+        cur.executemany(
+            f"INSERT INTO {self.t('werkvoorraad_signalen')} (casus_id, versie, traject, "
+            "melder_id, melder_naam, melder_rol, gemeld_op, signaal_datum, teruggekoppeld_op) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (casus_id, versie) DO NOTHING",
+            signalen,
+        )
         # The file's row holds only its latest state: one write per file per batch.
         schrijf_rijen(cur, self.t("werkvoorraad"), CASUS_KOLOMMEN, list(rijen.values()))
 
-    def _signaal(self, cur: Cursor, w: Wijziging) -> None:
-        e = w.gebeurtenis
-        actor = e.actor
-        cur.execute(
-            f"INSERT INTO {self.t('werkvoorraad_signalen')} (casus_id, versie, traject, "
-            "melder_id, melder_naam, melder_rol, gemeld_op, signaal_datum) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (casus_id, versie) DO NOTHING",
-            [
-                w.casus_id,
-                e.originator_version,
-                w.na["traject"],
-                actor.id,
-                actor.naam,
-                actor.rol,
-                w.tijdstip,
-                # The day as the school lives it: a signal at 00:30 in Amsterdam is that day.
-                e.timestamp.astimezone(NEDERLAND).date().isoformat(),
-            ],
-        )
+
+def _signaalrij(w: Wijziging) -> list[Any]:
+    e = w.gebeurtenis
+    actor = e.actor
+    return [
+        w.casus_id,
+        e.originator_version,
+        w.na["traject"],
+        actor.id,
+        actor.naam,
+        actor.rol,
+        w.tijdstip,
+        # The day as the school lives it: a signal at 00:30 in Amsterdam is that day.
+        e.timestamp.astimezone(NEDERLAND).date().isoformat(),
+        None,
+    ]
 
 
 def _casusrij(w: Wijziging) -> dict[str, Any]:
