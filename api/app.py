@@ -20,11 +20,21 @@ from fastapi.responses import JSONResponse
 from api.deps import NietGereed, NogNietBijgewerkt
 from api.middleware import BodyLimietMiddleware, VerzoekMiddleware
 from api.problemen import MEDIA_TYPE, probleem, registreer_foutafhandeling
-from api.routers import audit, casussen, commandos, health, overzichten, projecties, signalen
+from api.routers import (
+    audit,
+    casussen,
+    commandos,
+    health,
+    overzichten,
+    projecties,
+    signalen,
+    toegangslog,
+)
 from application.service import Zorgroute
 from infrastructure.logging import configure_logging
 from infrastructure.persistence import eventsourcing_env
 from infrastructure.settings import Settings
+from infrastructure.toegangslog import Toegangslog
 from projections.samenstelling import bouw_runner
 
 log = structlog.get_logger("zorgroute.api")
@@ -109,7 +119,20 @@ class _Weergaven:
 
 
 def _bouw_service(settings: Settings) -> Zorgroute:
-    return Zorgroute(env=eventsourcing_env(settings), id_sleutel=settings.id_sleutel_bytes())
+    toegangslog = Toegangslog.van_settings(settings)
+    toegangslog.installeer()
+    return Zorgroute(
+        env=eventsourcing_env(settings),
+        id_sleutel=settings.id_sleutel_bytes(),
+        toegangslog=toegangslog,
+    )
+
+
+def _sluit_service(service: Zorgroute) -> None:
+    logboek = service.poortwachter.logboek
+    if isinstance(logboek, Toegangslog):
+        logboek.sluit()
+    service.close()
 
 
 def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
@@ -154,7 +177,7 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
             await run_in_threadpool(weergaven.stop)
             gebouwd, app.state.service = app.state.service, None
             if eigen:
-                await run_in_threadpool(gebouwd.close)
+                await run_in_threadpool(_sluit_service, gebouwd)
 
     app = FastAPI(
         title="Zorgroute",
@@ -187,6 +210,7 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
         overzichten.router,
         casussen.router,
         audit.router,
+        toegangslog.router,
         projecties.router,
     ):
         app.include_router(router)

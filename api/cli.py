@@ -175,5 +175,14 @@ def _registreer_projecties() -> None:
 _registreer_projecties()
 
 
+def _registreer_audit() -> None:
+    from api.cli_audit import audit_app
+
+    app.add_typer(audit_app, name="audit")
+
+
+_registreer_audit()
+
+
 if __name__ == "__main__":
     app()

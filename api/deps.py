@@ -10,9 +10,10 @@ from fastapi import Depends, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.middleware import zet_logveld
+from api.middleware import REQUEST_ID_SLEUTEL, zet_logveld
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
+from application.toegangslog import Bron
 from infrastructure.auth import OngeldigToken, decodeer_token
 from infrastructure.settings import Settings
 from projections import beheer
@@ -153,3 +154,47 @@ def wacht_op(*namen: str) -> object:
             raise NogNietBijgewerkt
 
     return Depends(afhankelijkheid)
+
+
+def _kop(waarde: str | None, maximaal: int = 500) -> str | None:
+    if waarde is None:
+        return None
+    # A header value lands in the access log: keep it short and on one line.
+    schoon = " ".join(waarde.split())[:maximaal]
+    return schoon or None
+
+
+def _bron(
+    request: Request,
+    namens: Annotated[
+        str | None,
+        Header(
+            alias="X-Namens", description="Namens wie u dit opvraagt (NEN 7513).", max_length=200
+        ),
+    ] = None,
+    doel: Annotated[
+        str | None,
+        Header(alias="X-Doel", description="Waarvoor u dit opvraagt (NEN 7513).", max_length=500),
+    ] = None,
+    noodtoegang: Annotated[
+        str | None,
+        Header(
+            alias="X-Noodtoegang",
+            description="Reden voor noodtoegang (zorgteam, teamleider): opent een dossier "
+            "buiten uw relatie; wordt als noodtoegang vastgelegd en gerapporteerd.",
+            max_length=500,
+        ),
+    ] = None,
+) -> Bron:
+    client = request.client
+    return Bron(
+        adres=client.host if client else None,
+        agent=_kop(request.headers.get("user-agent"), 300),
+        request_id=request.scope.get(REQUEST_ID_SLEUTEL),
+        namens=_kop(namens, 200),
+        doel=_kop(doel),
+        noodtoegang=_kop(noodtoegang),
+    )
+
+
+BronDep = Annotated[Bron, Depends(_bron)]

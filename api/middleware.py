@@ -25,6 +25,7 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}")
 
 logger = structlog.get_logger("zorgroute.api")
+REQUEST_ID_SLEUTEL = "zorgroute.request_id"
 
 
 def zet_logveld(request: Request, **velden: str) -> None:
@@ -69,6 +70,7 @@ class VerzoekMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = _request_id(scope)
+        scope[REQUEST_ID_SLEUTEL] = request_id  # the access log records it as its source
         velden: dict[str, Any] = {}
         scope[LOG_SCOPE_SLEUTEL] = velden
         status = 500

@@ -18,11 +18,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from application.fouten import (
     CasusNietGevonden,
+    GeenToegang,
     IdempotentieSleutelHergebruikt,
     OngeldigeInvoer,
     TeVeelGelijktijdigeWijzigingen,
     VersieConflict,
 )
+from application.toegangslog import ToegangslogOnbeschikbaar
 from domain.fouten import DomeinFout, Regelfout
 from infrastructure.auth import OngeldigToken
 
@@ -45,6 +47,8 @@ TITELS: dict[str, str] = {
     "te_groot": "Verzoek te groot",
     "te_druk": "Tijdelijk te druk",
     "niet_gereed": "Dienst niet gereed",
+    "geen_toegang": "Geen toegang",
+    "toegangslog_onbeschikbaar": "Toegangslog niet beschikbaar",
     "nog_niet_bijgewerkt": "Weergave nog niet bijgewerkt",
     "interne_fout": "Interne fout",
 }
@@ -207,6 +211,8 @@ async def _domeinfout(_: Request, fout: Exception) -> JSONResponse:
     assert isinstance(fout, DomeinFout)
     if isinstance(fout, CasusNietGevonden):
         return probleem(404, fout.code, fout.melding)
+    if isinstance(fout, GeenToegang):
+        return probleem(403, fout.code, fout.melding)
     if isinstance(fout, VersieConflict):
         return probleem(
             412,
@@ -259,7 +265,19 @@ async def _http_fout(_: Request, fout: Exception) -> JSONResponse:
     return probleem(fout.status_code, code, detail, headers=fout.headers)
 
 
+async def _toegangslog_onbeschikbaar(_: Request, __: Exception) -> JSONResponse:
+    # Fail closed: without a record of who looked, nobody gets to look.
+    return probleem(
+        503,
+        "toegangslog_onbeschikbaar",
+        "De inzage kan nu niet worden vastgelegd; daarom worden er geen gegevens getoond. "
+        "Probeer het zo opnieuw.",
+        headers={"Retry-After": "5"},
+    )
+
+
 def registreer_foutafhandeling(app: FastAPI) -> None:
+    app.add_exception_handler(ToegangslogOnbeschikbaar, _toegangslog_onbeschikbaar)
     app.add_exception_handler(Regelfout, _regelfout)
     app.add_exception_handler(DomeinFout, _domeinfout)
     app.add_exception_handler(OngeldigToken, _ongeldig_token)
@@ -276,6 +294,7 @@ def fout_antwoorden(*statussen: int) -> dict[int | str, dict[str, Any]]:
 
 _BESCHRIJVINGEN = {
     401: "Geen, ongeldig of verlopen token (`niet_geauthenticeerd`).",
+    403: "Binnen de school, maar geen toegang (`geen_toegang`).",
     404: "Dossier onbekend of van een andere school (`niet_gevonden`).",
     409: "Een regel van de zorgroute staat dit niet toe (`code` zegt welke).",
     412: "If-Match komt niet overeen met de actuele versie (`versie_conflict`).",

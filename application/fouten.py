@@ -54,3 +54,14 @@ class TeVeelGelijktijdigeWijzigingen(DomeinFout):
         super().__init__(
             "Het dossier werd steeds gelijktijdig gewijzigd; probeer het zo dadelijk opnieuw."
         )
+
+
+class GeenToegang(DomeinFout):
+    """Inside the school, but not allowed (403). Another school's file is NotFound instead."""
+
+    code = "geen_toegang"
+
+    def __init__(
+        self, melding: str = "U heeft geen toegang tot dit dossier of deze functie."
+    ) -> None:
+        super().__init__(melding)

@@ -31,7 +31,9 @@ from application.fouten import (
 from application.gebruiker import Gebruiker
 from application.handelingen import HANDELINGEN, MET_PEILDATUM
 from application.idempotentie import IdempotentieSleutel, idempotentie_id, vingerafdruk
-from application.weergave import casus_weergave, geschiedenis_weergave
+from application.inzage import Poortwachter
+from application.lezen import Lezen
+from application.toegangslog import Bron, Toegangslogboek
 from domain.casus import Casus
 from domain.identiteit import casus_id_voor
 from domain.waarden import Onderwerp
@@ -60,7 +62,7 @@ def _nu() -> datetime:
     return datetime.now(UTC)
 
 
-class Zorgroute(Application[UUID]):
+class Zorgroute(Lezen, Application[UUID]):
     name = "Zorgroute"
 
     def __init__(
@@ -69,12 +71,14 @@ class Zorgroute(Application[UUID]):
         *,
         id_sleutel: bytes,
         klok: Callable[[], datetime] = _nu,
+        toegangslog: Toegangslogboek | None = None,
     ) -> None:
         super().__init__(env=env)
         if len(id_sleutel) < 16:
             raise ValueError("de id-sleutel moet minstens 16 bytes zijn")
         self._id_sleutel = id_sleutel
         self._klok = klok
+        self.poortwachter = Poortwachter(toegangslog)
         # Called with the log position after every successful save (e.g. to wake an
         # in-process projector at once instead of at its next poll).
         self.na_opslaan: list[Callable[[int], None]] = []
@@ -94,6 +98,7 @@ class Zorgroute(Application[UUID]):
         idempotentie_sleutel: str | None = None,
         status_nieuw: int = 201,
         status_bestaand: int = 200,
+        bron: Bron | None = None,
     ) -> Resultaat:
         school = self._school(gebruiker)
         velden = dict(gegevens)
@@ -138,6 +143,7 @@ class Zorgroute(Application[UUID]):
             verwachte_versie=verwachte_versie,
             idempotentie_sleutel=idempotentie_sleutel,
             status=(status_nieuw, status_bestaand),
+            bron=bron,
         )
 
     def handel(
@@ -149,6 +155,7 @@ class Zorgroute(Application[UUID]):
         *,
         verwachte_versie: int | None = None,
         idempotentie_sleutel: str | None = None,
+        bron: Bron | None = None,
     ) -> Resultaat:
         """Carry out one command of the contract (`handeling` as in the URL) on a file."""
         methode = HANDELINGEN[handeling]
@@ -170,6 +177,7 @@ class Zorgroute(Application[UUID]):
             verwachte_versie=verwachte_versie,
             idempotentie_sleutel=idempotentie_sleutel,
             status=(201, 201),
+            bron=bron,
         )
 
     def _wijzig(
@@ -182,8 +190,10 @@ class Zorgroute(Application[UUID]):
         verwachte_versie: int | None,
         idempotentie_sleutel: str | None,
         status: tuple[int, int],
+        bron: Bron | None,
     ) -> Resultaat:
         school = self._school(gebruiker)
+        handeling = str(verzoek[0])
         sleutel_id = afdruk = None
         if idempotentie_sleutel is not None:
             sleutel_id = idempotentie_id(school, gebruiker.sub, idempotentie_sleutel)
@@ -193,6 +203,8 @@ class Zorgroute(Application[UUID]):
                 return eerder
         for poging in range(MAX_POGINGEN):
             casus = self._laad(casus_id, school)
+            # Checked on the state the command will act on, so a retry re-checks too.
+            self.poortwachter.schrijven(gebruiker, handeling, casus, bron)
             if verwachte_versie is not None:
                 actueel = casus.version if casus else 0
                 if actueel != verwachte_versie:
@@ -250,44 +262,6 @@ class Zorgroute(Application[UUID]):
             self.recorder.max_notification_id(),
         )
 
-    # ---- reads -------------------------------------------------------------------------
-
-    def lees(
-        self,
-        gebruiker: Gebruiker,
-        casus_id: UUID,
-        *,
-        op: datetime | None = None,
-        versie: int | None = None,
-    ) -> dict[str, Any]:
-        """The file now, as it stood at moment `op`, or at version `versie`."""
-        school = self._school(gebruiker)
-        casus = self._laad(casus_id, school)
-        if casus is None:
-            raise CasusNietGevonden
-        if op is not None:
-            tot = [
-                e.originator_version for e in self._gebeurtenissen(casus_id) if e.timestamp <= op
-            ]
-            if not tot:
-                raise CasusNietGevonden
-            versie = tot[-1]
-        if versie is not None:
-            if versie < 1 or versie > casus.version:
-                raise CasusNietGevonden
-            casus = cast(Casus, self.repository.get(casus_id, version=versie))
-        return casus_weergave(casus)
-
-    def geschiedenis(self, gebruiker: Gebruiker, casus_id: UUID) -> dict[str, Any]:
-        self.controleer_dossier(gebruiker, casus_id)
-        return geschiedenis_weergave(casus_id, self._gebeurtenissen(casus_id))
-
-    def controleer_dossier(self, gebruiker: Gebruiker, casus_id: UUID) -> None:
-        """Raise CasusNietGevonden unless this file exists and belongs to the caller's school
-        (for reads served from views, which must not reveal other schools' files either)."""
-        if self._laad(casus_id, self._school(gebruiker)) is None:
-            raise CasusNietGevonden
-
     def gereed(self) -> bool:
         """True when the event store answers (for /readyz)."""
         try:
@@ -297,9 +271,6 @@ class Zorgroute(Application[UUID]):
         return True
 
     # ---- helpers -----------------------------------------------------------------------
-
-    def _gebeurtenissen(self, casus_id: UUID) -> list[Casus.Event]:
-        return cast(list[Casus.Event], list(self.events.get(casus_id)))
 
     def _laad(self, casus_id: UUID, school: str) -> Casus | None:
         try:

@@ -7,6 +7,7 @@ effects, so no projection re-implements a rule of the route).
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -128,6 +129,12 @@ class Projectie(ABC):
 
     def __init__(self, achtervoegsel: str = "") -> None:
         self.achtervoegsel = achtervoegsel
+
+    @classmethod
+    def schema(cls) -> str:
+        """A fingerprint of the tables' shape; a change makes the runner rebuild the view."""
+        tekst = repr((sorted(cls.tabellen.items()), sorted(cls.indexen.items())))
+        return hashlib.sha256(tekst.encode()).hexdigest()[:16]
 
     def t(self, tabel: str) -> str:
         if tabel not in self.tabellen:

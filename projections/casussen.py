@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import orjson
@@ -33,6 +33,7 @@ KOLOMMEN = (
     "geopend_op",
     "gewijzigd_op",
     "versie",
+    "zat_toestemming",
 )
 
 
@@ -46,7 +47,7 @@ class Casussen(Projectie):
             "traject INTEGER NOT NULL, regiehouder TEXT, regiehouder_naam TEXT, "
             "intern_begeleider TEXT, volgende_bespreking TEXT, volgende_evaluatie TEXT, "
             "aantal_signalen INTEGER NOT NULL, geopend_op TEXT NOT NULL, "
-            "gewijzigd_op TEXT NOT NULL, versie INTEGER NOT NULL"
+            "gewijzigd_op TEXT NOT NULL, versie INTEGER NOT NULL, zat_toestemming INTEGER NOT NULL"
         )
     }
     indexen: ClassVar[dict[str, str]] = {
@@ -85,6 +86,7 @@ class Casussen(Projectie):
             d["geopend_op"],
             w.tijdstip,
             w.gebeurtenis.originator_version,
+            int(na["toestemmingen"].get("zat") == "gegeven"),
         )
 
 
@@ -103,15 +105,71 @@ def _lees_cursor(cursor: str) -> tuple[str, str]:
     return str(gewijzigd_op), str(casus_id)
 
 
+# How each relation of the access policy reads as SQL on this view.
+_RELATIES: dict[str, Callable[[Any], tuple[str, list[Any]]]] = {
+    "eigen_klas": lambda w: (
+        f"klas IN ({', '.join(['%s'] * len(w))})" if w else "1 = 0",
+        list(w),
+    ),
+    "eigen_afdeling": lambda w: ("afdeling = %s", [w]) if w else ("1 = 0", []),
+    "gekoppeld": lambda w: ("intern_begeleider = %s", [w]),
+    "regiehouder": lambda w: ("regiehouder = %s", [w]),
+    "ozs_of_hoger": lambda w: ("niveau IN ('ozs', 'extern')", []),
+    "onder_ozs": lambda w: ("niveau NOT IN ('ozs', 'extern')", []),
+    "zat_met_toestemming": lambda w: ("(niveau = 'extern' AND zat_toestemming = 1)", []),
+    # A teacher's own signals are not in this view: no list shows them files.
+    "eigen_signaal": lambda w: ("1 = 0", []),
+}
+
+
+def _leesfilter_sql(leesfilter: Sequence[Sequence[tuple[str, Any]]]) -> tuple[str, list[Any]]:
+    if not leesfilter:
+        return "1 = 0", []
+    delen, params = [], []
+    for en in leesfilter:
+        if not en:
+            return "1 = 1", []
+        stukken = []
+        for relatie, waarde in en:
+            tekst, extra = _RELATIES[relatie](waarde)
+            stukken.append(tekst)
+            params += extra
+        delen.append("(" + " AND ".join(stukken) + ")")
+    return "(" + " OR ".join(delen) + ")", params
+
+
+def rijen(opslag: Opslag, school: str, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The rows of these files (for filtering other views by the access policy)."""
+    if not ids:
+        return []
+    with opslag.lezen() as cur:
+        return lees_rijen_van(cur, school, ids)
+
+
+def lees_rijen_van(cur: Cursor, school: str, ids: Sequence[str]) -> list[dict[str, Any]]:
+    gevonden: list[dict[str, Any]] = []
+    for start in range(0, len(ids), 500):
+        deel = list(ids[start : start + 500])
+        gevonden += cur.execute(
+            f"SELECT {', '.join(KOLOMMEN)} FROM pv_casussen "
+            f"WHERE school = %s AND casus_id IN ({', '.join(['%s'] * len(deel))})",
+            [school, *deel],
+        ).fetchall()
+    return gevonden
+
+
 def lijst(
     opslag: Opslag,
     school: str,
     filters: dict[str, Any],
     limit: int = 50,
     cursor: str | None = None,
+    leesfilter: Sequence[Sequence[tuple[str, Any]]] = ((),),
 ) -> dict[str, Any]:
-    """One page of the school's files, newest change first, with a cursor to the next."""
-    voorwaarden, params = ["school = %s"], [school]
+    """One page of the files this caller may read (`leesfilter`, from the access policy),
+    newest change first, with a cursor to the next."""
+    beleid, beleid_params = _leesfilter_sql(leesfilter)
+    voorwaarden, params = ["school = %s", beleid], [school, *beleid_params]
     for veld in FILTERS:
         waarde = filters.get(veld)
         if waarde is None:

@@ -26,7 +26,7 @@ log = structlog.get_logger("zorgroute.projecties")
 
 STATUS_DDL = (
     "naam TEXT PRIMARY KEY, positie BIGINT NOT NULL, status TEXT NOT NULL, fout TEXT, "
-    "fout_positie BIGINT, tijdstip_laatste TEXT, bijgewerkt_op TEXT"
+    "fout_positie BIGINT, tijdstip_laatste TEXT, bijgewerkt_op TEXT, schema TEXT"
 )
 
 
@@ -63,11 +63,19 @@ class Projectierunner:
         with self.opslag.transactie() as cur:
             cur.execute(f"CREATE TABLE IF NOT EXISTS projectie_status ({STATUS_DDL})")
             for projectie in self.projecties.values():
+                rij = cur.execute(
+                    "SELECT schema FROM projectie_status WHERE naam = %s", [projectie.naam]
+                ).fetchone()
+                if rij is not None and rij["schema"] != projectie.schema():
+                    # The view's tables changed shape: start it over from the first event.
+                    projectie.verwijder_tabellen(cur)
+                    cur.execute("DELETE FROM projectie_status WHERE naam = %s", [projectie.naam])
+                    log.info("projectie_schema_gewijzigd", projectie=projectie.naam)
                 projectie.maak_tabellen(cur)
                 cur.execute(
-                    "INSERT INTO projectie_status (naam, positie, status, bijgewerkt_op) "
-                    "VALUES (%s, 0, 'actief', %s) ON CONFLICT (naam) DO NOTHING",
-                    [projectie.naam, _nu()],
+                    "INSERT INTO projectie_status (naam, positie, status, bijgewerkt_op, schema) "
+                    "VALUES (%s, 0, 'actief', %s, %s) ON CONFLICT (naam) DO NOTHING",
+                    [projectie.naam, _nu(), projectie.schema()],
                 )
 
     def hervat_gestopte(self) -> None:

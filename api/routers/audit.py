@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import App, CasusId, CurrentUser, Views, wacht_op
+from api.deps import App, BronDep, CasusId, CurrentUser, Views, wacht_op
 from api.formaten import als_bestand, kies_formaat
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
@@ -31,13 +31,29 @@ def casus_trail(
     service: App,
     runner: Views,
     gebruiker: CurrentUser,
+    bron: BronDep,
     formaat: Literal["json", "csv"] | None = None,
 ) -> Any:
-    service.controleer_dossier(gebruiker, casus_id)
+    service.poortwachter.overzicht(gebruiker, "audittrail", bron)
+    casus = service.dossier(gebruiker, casus_id)
     items = audittrail.casus_trail(runner.opslag, _school(gebruiker), str(casus_id))
-    if kies_formaat(request, formaat, ("json", "csv")) == "csv":
+    gekozen = kies_formaat(request, formaat, ("json", "csv"))
+    pseudoniem = casus.pseudoniem if casus.anoniem else None
+    service.poortwachter.inzage(
+        gebruiker,
+        "audittrail",
+        [(str(casus_id), pseudoniem)],
+        bron,
+        "exporteren" if gekozen == "csv" else "lezen",
+    )
+    if gekozen == "csv":
         return als_bestand(audittrail.als_csv(items), "csv", f"audittrail-{casus_id}")
-    return {"casus_id": str(casus_id), "items": items}
+    antwoord: dict[str, Any] = {"casus_id": str(casus_id), "items": items}
+    logboek = service.poortwachter.logboek
+    if gebruiker.rol == "auditor" and logboek is not None:
+        # For the privacy officer the trail shows who changed the file and who looked.
+        antwoord["inzages"] = logboek.zoek(school=_school(gebruiker), casus_id=str(casus_id))
+    return antwoord
 
 
 @router.get(
@@ -48,14 +64,17 @@ def casus_trail(
 )
 def gebruiker_trail(
     request: Request,
+    service: App,
     runner: Views,
     gebruiker: CurrentUser,
+    bron: BronDep,
     medewerker: Annotated[str | None, Query(alias="gebruiker", max_length=200)] = None,
     van: datetime | None = None,
     tot: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     formaat: Literal["json", "csv"] | None = None,
 ) -> Any:
+    service.poortwachter.overzicht(gebruiker, "audittrail_gebruiker", bron)
     items = audittrail.gebruiker_trail(
         runner.opslag, _school(gebruiker), medewerker, van, tot, limiet=limit
     )

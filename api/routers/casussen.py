@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import AwareDatetime
 
-from api.deps import App, CasusId, CurrentUser
+from api.deps import App, BronDep, CasusId, CurrentUser
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
 from api.schemas.antwoorden import CasusWeergave, Geschiedenis
@@ -34,6 +34,7 @@ def lees_casus(
     response: Response,
     service: App,
     gebruiker: CurrentUser,
+    bron: BronDep,
     op: Annotated[
         AwareDatetime | None,
         Query(description="ISO 8601-tijdstip met tijdzone, bijv. 2025-03-01T12:00:00+01:00"),
@@ -48,7 +49,7 @@ def lees_casus(
                 for naam in ("op", "versie")
             ]
         )
-    weergave = service.lees(gebruiker, casus_id, op=op, versie=versie)
+    weergave = service.lees(gebruiker, casus_id, op=op, versie=versie, bron=bron)
     response.headers["ETag"] = f'"{weergave["versie"]}"'
     return weergave
 
@@ -59,5 +60,7 @@ def lees_casus(
     summary="Volledige geschiedenis van een dossier / Full history of a case file",
     responses=fout_antwoorden(401, 404, 422),
 )
-def geschiedenis(casus_id: CasusId, service: App, gebruiker: CurrentUser) -> dict[str, Any]:
-    return service.geschiedenis(gebruiker, casus_id)
+def geschiedenis(
+    casus_id: CasusId, service: App, gebruiker: CurrentUser, bron: BronDep
+) -> dict[str, Any]:
+    return service.geschiedenis(gebruiker, casus_id, bron=bron)

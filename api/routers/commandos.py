@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import App, CasusId, CurrentActor, IdempotencyKey, IfMatch
+from api.deps import App, BronDep, CasusId, CurrentActor, IdempotencyKey, IfMatch
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
 from api.routers.signalen import beantwoord
@@ -32,6 +32,7 @@ def _endpoint(handeling: str, model: type[Verzoek]) -> Callable[..., Any]:
         actor: CurrentActor,
         if_match: IfMatch,
         sleutel: IdempotencyKey,
+        bron: BronDep,
     ) -> CommandoAntwoord:
         resultaat = service.handel(
             actor,
@@ -40,6 +41,7 @@ def _endpoint(handeling: str, model: type[Verzoek]) -> Callable[..., Any]:
             verzoek.gegevens(),
             verwachte_versie=if_match,
             idempotentie_sleutel=sleutel,
+            bron=bron,
         )
         return beantwoord(request, response, resultaat)
 

@@ -9,11 +9,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 
-from api.deps import App, CurrentUser, InstellingenDep, Views, wacht_op
+from api.deps import App, BronDep, CurrentUser, InstellingenDep, Views, wacht_op
 from api.formaten import als_bestand, kies_formaat
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
 from application.gebruiker import Gebruiker
+from application.inzage import leesbaar
+from application.toegang import leesfilter
 from domain.waarden import Niveau, Status
 from projections import agenda as agenda_view
 from projections import casussen
@@ -31,6 +33,30 @@ def _school(gebruiker: Gebruiker) -> str:
     return str(gebruiker.school)
 
 
+def _een_school(gebruiker: Gebruiker, school: str | None) -> str:
+    """The school an aggregate is about: a samenwerkingsverband names one of its schools."""
+    if gebruiker.rol == "swv":
+        if school is None or school not in gebruiker.scholen:
+            _ongeldig("school", "kies een school van uw samenwerkingsverband")
+        return str(school)
+    if school is not None and school != gebruiker.school:
+        _ongeldig("school", "deze school valt niet onder uw token")
+    return _school(gebruiker)
+
+
+def _dossiers(items: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    # The access log names an anonymous file by its pseudonym only.
+    return [(str(i["casus_id"]), i.get("pseudoniem") if i.get("anoniem") else None) for i in items]
+
+
+def _alleen_leesbaar(
+    runner: Any, gebruiker: Gebruiker, school: str, items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    ids = [str(i["casus_id"]) for i in items]
+    mag = leesbaar(gebruiker, casussen.rijen(runner.opslag, school, ids))
+    return [i for i in items if str(i["casus_id"]) in mag]
+
+
 def _ongeldig(veld: str, melding: str, plek: str = "query") -> None:
     raise RequestValidationError(
         [{"type": "value_error", "loc": (plek, veld), "msg": melding, "melding": melding}]
@@ -45,7 +71,9 @@ def _ongeldig(veld: str, melding: str, plek: str = "query") -> None:
 )
 def lijst(
     runner: Views,
+    service: App,
     gebruiker: CurrentUser,
+    bron: BronDep,
     status: Status | None = None,
     niveau: Niveau | None = None,
     klas: Annotated[str | None, Query(max_length=50)] = None,
@@ -63,11 +91,16 @@ def lijst(
         "regiehouder": regiehouder,
         "anoniem": anoniem,
     }
+    service.poortwachter.overzicht(gebruiker, "casussen", bron)
     try:
-        return casussen.lijst(runner.opslag, _school(gebruiker), filters, limit, cursor)
+        resultaat = casussen.lijst(
+            runner.opslag, _school(gebruiker), filters, limit, cursor, leesfilter(gebruiker)
+        )
     except ValueError:
         _ongeldig("cursor", "ongeldige cursor; gebruik `volgende_cursor` uit een vorig antwoord")
         raise
+    service.poortwachter.inzage(gebruiker, "casussen", _dossiers(resultaat["items"]), bron)
+    return resultaat
 
 
 @router.get(
@@ -83,13 +116,20 @@ def agenda(
     service: App,
     runner: Views,
     gebruiker: CurrentUser,
+    bron: BronDep,
     datum: date | None = None,
     formaat: Literal["json", "csv", "ics"] | None = None,
 ) -> Any:
+    service.poortwachter.overzicht(gebruiker, "agenda", bron)
     school = _school(gebruiker)
     dag = datum or service.vandaag()
     resultaat = agenda_view.agenda(runner.opslag, school, overleg, dag)
+    resultaat["items"] = _alleen_leesbaar(runner, gebruiker, school, resultaat["items"])
     gekozen = kies_formaat(request, formaat, ("json", "csv", "ics"))
+    actie = "zoeken" if gekozen == "json" else "exporteren"
+    service.poortwachter.inzage(
+        gebruiker, f"agenda:{overleg}:{dag}", _dossiers(resultaat["items"]), bron, actie
+    )
     if gekozen == "csv":
         return als_bestand(agenda_view.csv_van(resultaat), "csv", f"agenda-{overleg}-{dag}")
     if gekozen == "ics":
@@ -108,15 +148,18 @@ def werkvoorraad(
     service: App,
     runner: Views,
     gebruiker: CurrentUser,
+    bron: BronDep,
     medewerker: Annotated[str | None, Query(max_length=200)] = None,
     peildatum: date | None = None,
 ) -> dict[str, Any]:
-    return werkvoorraad_view.werkvoorraad(
-        runner.opslag,
-        _school(gebruiker),
-        medewerker or gebruiker.sub,
-        peildatum or service.vandaag(),
+    wie = medewerker or gebruiker.sub
+    soort = "werkvoorraad" if wie == gebruiker.sub else "werkvoorraad_ander"
+    service.poortwachter.overzicht(gebruiker, soort, bron)
+    resultaat = werkvoorraad_view.werkvoorraad(
+        runner.opslag, _school(gebruiker), wie, peildatum or service.vandaag()
     )
+    service.poortwachter.inzage(gebruiker, soort, _dossiers(resultaat["casussen"]), bron)
+    return resultaat
 
 
 @router.get(
@@ -127,14 +170,19 @@ def werkvoorraad(
 )
 def trends(
     runner: Views,
+    service: App,
     gebruiker: CurrentUser,
+    bron: BronDep,
     van: date,
     tot: date,
     interval: Literal["week", "maand"] = "maand",
     per: Annotated[str, Query(max_length=100)] = "categorie",
+    school: Annotated[str | None, Query(max_length=20)] = None,
 ) -> dict[str, Any]:
+    service.poortwachter.overzicht(gebruiker, "trends", bron)
+    gekozen = _een_school(gebruiker, school)
     try:
-        return trends_view.trends(runner.opslag, _school(gebruiker), van, tot, interval, per)
+        return trends_view.trends(runner.opslag, gekozen, van, tot, interval, per)
     except trends_view.OngeldigeTrendvraag as fout:
         _ongeldig(fout.veld, fout.melding)
         raise
@@ -153,11 +201,14 @@ def verantwoording(
     request: Request,
     runner: Views,
     instellingen: InstellingenDep,
+    service: App,
     gebruiker: CurrentUser,
+    bron: BronDep,
     schooljaar: Annotated[str, Query(pattern=r"^\d{4}-\d{4}$", examples=["2025-2026"])],
     school: Annotated[str | None, Query(max_length=20)] = None,
     formaat: Literal["json", "csv", "html"] | None = None,
 ) -> Any:
+    service.poortwachter.overzicht(gebruiker, "verantwoording", bron)
     # A samenwerkingsverband sees its schools, anyone else their own; `school` may only
     # narrow that, never widen it.
     scholen = list(gebruiker.scholen) if gebruiker.rol == "swv" else [_school(gebruiker)]

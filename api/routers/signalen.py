@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import App, CasusId, CurrentActor, IdempotencyKey, IfMatch
+from api.deps import App, BronDep, CasusId, CurrentActor, IdempotencyKey, IfMatch
 from api.middleware import zet_logveld
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
@@ -49,9 +49,14 @@ def meld_signaal(
     actor: CurrentActor,
     if_match: IfMatch,
     sleutel: IdempotencyKey,
+    bron: BronDep,
 ) -> CommandoAntwoord:
     resultaat = service.meld_signaal(
-        actor, verzoek.gegevens(), verwachte_versie=if_match, idempotentie_sleutel=sleutel
+        actor,
+        verzoek.gegevens(),
+        verwachte_versie=if_match,
+        idempotentie_sleutel=sleutel,
+        bron=bron,
     )
     return beantwoord(request, response, resultaat)
 
@@ -72,11 +77,13 @@ def meld_signaal_op_dossier(
     actor: CurrentActor,
     if_match: IfMatch,
     sleutel: IdempotencyKey,
+    bron: BronDep,
 ) -> CommandoAntwoord:
     resultaat = service.meld_signaal(
         actor,
         verzoek.gegevens(),
         casus_id=casus_id,
+        bron=bron,
         verwachte_versie=if_match,
         idempotentie_sleutel=sleutel,
         status_nieuw=201,

@@ -153,10 +153,14 @@ def test_trends_count_this_months_signals(zc: Medewerker) -> None:
     )
 
 
-def test_projection_status_lists_every_view(zc: Medewerker) -> None:
+def test_projection_status_lists_every_view_for_the_application_manager(
+    omgeving: Omgeving, zc: Medewerker
+) -> None:
     zc.meld()
+    beheerder = omgeving.als("beheerder", sub="bh-1", naam="Beheer")
 
-    items = zc.get("/projecties").json()["items"]
+    items = beheerder.get("/projecties").json()["items"]
+    probleem(zc.get("/projecties"), 403, "geen_toegang")
 
     assert {i["naam"] for i in items} >= {
         "casussen",

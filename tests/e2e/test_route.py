@@ -11,7 +11,8 @@ from tests.e2e.conftest import Medewerker, Omgeving, dag, klas, leerling, proble
 def test_een_leerling_doorloopt_de_hele_route_en_een_nieuw_signaal_heropent_het_dossier(
     omgeving: Omgeving, zc: Medewerker
 ) -> None:
-    mentor = omgeving.als("mentor", sub="m-1", naam="Mentor Mo", klassen=["2A"])
+    # The mentor moves up with the class, so the next year's signal is still theirs.
+    mentor = omgeving.als("mentor", sub="m-1", naam="Mentor Mo", klassen=["2A", "3A"])
     eerste = mentor.post("/signalen", signaal(leerling()))
     assert eerste.status_code == 201
     assert eerste.json()["nieuw"] is True

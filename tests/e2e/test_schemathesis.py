@@ -25,6 +25,7 @@ from application.service import Zorgroute
 from infrastructure.auth import maak_token
 from infrastructure.persistence import eventsourcing_env
 from infrastructure.settings import Settings
+from infrastructure.toegangslog import Toegangslog
 from tests.e2e.conftest import klas, leerling, signaal
 
 
@@ -32,8 +33,12 @@ from tests.e2e.conftest import klas, leerling, signaal
 def omgeving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     pad: Path = tmp_path_factory.mktemp("schemathesis") / "zorgroute.sqlite"
     instellingen = _sleutels().model_copy(update={"database_url": f"sqlite:///{pad}"})
+    toegangslog = Toegangslog.van_settings(instellingen)
+    toegangslog.installeer()
     service = Zorgroute(
-        env=eventsourcing_env(instellingen), id_sleutel=instellingen.id_sleutel_bytes()
+        env=eventsourcing_env(instellingen),
+        id_sleutel=instellingen.id_sleutel_bytes(),
+        toegangslog=toegangslog,
     )
     app = create_app(instellingen, service=service)
     token = maak_token(
@@ -51,6 +56,7 @@ def omgeving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
         ]
     yield {"app": app, "headers": headers, "dossiers": dossiers}
     service.close()
+    toegangslog.sluit()
 
 
 def _sleutels() -> Settings:

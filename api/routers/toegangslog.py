@@ -1,0 +1,115 @@
+"""The access log (NEN 7513): who looked at which file, when, in which role and why."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+
+from api.deps import App, BronDep, CasusId, CurrentUser, NietGereed
+from api.formaten import als_bestand, kies_formaat
+from api.problemen import fout_antwoorden
+from api.routers import API_PREFIX
+from api.routers.overzichten import _school
+from application.service import Zorgroute
+from application.toegangslog import Toegangslogboek
+from projections.formaten import als_csv
+
+router = APIRouter(prefix=API_PREFIX, tags=["audit"])
+
+KOLOMMEN = (
+    "volgnummer", "tijdstip", "gebruiker_id", "gebruiker_naam", "gebruiker_rol", "namens",
+    "actie", "object", "casus_id", "pseudoniem", "resultaat", "regel", "doel", "bron_adres",
+    "bron_agent", "request_id", "reden_noodtoegang",
+)  # fmt: skip
+Actie = Literal["lezen", "zoeken", "exporteren", "wijzigen", "weigering", "noodtoegang"]
+
+
+def _logboek(service: Zorgroute) -> Toegangslogboek:
+    if service.poortwachter.logboek is None:
+        raise NietGereed
+    return service.poortwachter.logboek
+
+
+def _plat(item: dict[str, Any]) -> dict[str, Any]:
+    gebruiker, bron = item.get("gebruiker") or {}, item.get("bron") or {}
+    return {
+        **item,
+        "gebruiker_id": gebruiker.get("id"),
+        "gebruiker_naam": gebruiker.get("naam"),
+        "gebruiker_rol": gebruiker.get("rol"),
+        "bron_adres": bron.get("adres"),
+        "bron_agent": bron.get("agent"),
+        "request_id": bron.get("request_id"),
+    }
+
+
+def _antwoord(request: Request, items: list[dict[str, Any]], formaat: str | None, naam: str) -> Any:
+    if kies_formaat(request, formaat, ("json", "csv")) == "csv":
+        return als_bestand(als_csv([_plat(i) for i in items], KOLOMMEN), "csv", naam)
+    return {"items": items}
+
+
+@router.get(
+    "/casussen/{casus_id}/toegangslog",
+    summary="Wie heeft dit dossier ingezien? / Access log of a case file",
+    responses=fout_antwoorden(401, 403, 404, 422, 503),
+)
+def casus_log(
+    request: Request,
+    casus_id: CasusId,
+    service: App,
+    gebruiker: CurrentUser,
+    bron: BronDep,
+    formaat: Literal["json", "csv"] | None = None,
+) -> Any:
+    service.poortwachter.overzicht(gebruiker, "toegangslog", bron)
+    service.dossier(gebruiker, casus_id)
+    items = _logboek(service).zoek(school=_school(gebruiker), casus_id=str(casus_id))
+    return _antwoord(request, items, formaat, f"toegangslog-{casus_id}")
+
+
+@router.get(
+    "/toegangslog",
+    summary="Toegangslog per gebruiker, periode en actie / Access log search",
+    responses=fout_antwoorden(401, 403, 422, 503),
+)
+def zoek(
+    request: Request,
+    service: App,
+    gebruiker: CurrentUser,
+    bron: BronDep,
+    medewerker: Annotated[str | None, Query(alias="gebruiker", max_length=200)] = None,
+    van: datetime | None = None,
+    tot: datetime | None = None,
+    actie: Actie | None = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    formaat: Literal["json", "csv"] | None = None,
+) -> Any:
+    service.poortwachter.overzicht(gebruiker, "toegangslog_gebruiker", bron)
+    items = _logboek(service).zoek(
+        school=_school(gebruiker), gebruiker=medewerker, actie=actie, van=van, tot=tot, limiet=limit
+    )
+    return _antwoord(request, items, formaat, "toegangslog")
+
+
+@router.get(
+    "/toegangslog/noodtoegang",
+    summary="Rapport noodtoegang voor de privacyfunctionaris / Break-glass report",
+    responses=fout_antwoorden(401, 403, 422, 503),
+)
+def noodtoegang(
+    request: Request,
+    service: App,
+    gebruiker: CurrentUser,
+    bron: BronDep,
+    van: datetime | None = None,
+    tot: datetime | None = None,
+    formaat: Literal["json", "csv"] | None = None,
+) -> Any:
+    service.poortwachter.overzicht(gebruiker, "noodtoegang", bron)
+    items = _logboek(service).zoek(
+        school=_school(gebruiker), van=van, tot=tot, alleen_noodtoegang=True
+    )
+    return _antwoord(request, items, formaat, "noodtoegang")

@@ -1,0 +1,242 @@
+"""The gatekeeper: applies the policy, writes the access log *before* anything is
+returned, and reduces what a role may see (anonymous names, the ZAT's share, a
+teacher's own signals)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from application.fouten import GeenToegang
+from application.gebruiker import Gebruiker
+from application.toegang import (
+    Besluit,
+    DossierFeiten,
+    mag_lezen,
+    mag_overzicht,
+    mag_schrijven,
+    weergave_voor,
+    ziet_naam,
+)
+from application.toegangslog import Actie, Bron, Toegangslogboek, Toegangsregel
+from domain.casus import Casus
+
+GEEN_BRON = Bron()
+_PERSOONSGEGEVENS = ("naam", "leerlingnummer", "geboortedatum")
+
+
+def feiten_van(casus: Casus) -> DossierFeiten:
+    zat = casus.toestemmingen.get("zat")
+    return DossierFeiten(
+        school=casus.school,
+        klas=casus.onderwerp.klas,
+        afdeling=casus.onderwerp.afdeling,
+        is_klas=casus.is_klas,
+        niveau=casus.niveau,
+        regiehouder=casus.regiehouder.medewerker_id if casus.regiehouder else None,
+        intern_begeleider=(
+            casus.intern_begeleider.medewerker_id if casus.intern_begeleider else None
+        ),
+        anoniem=casus.anoniem,
+        zat_toestemming=zat is not None and zat.besluit == "gegeven",
+        signaalgevers=frozenset(s.gemeld_door.id for s in casus.signalen),
+    )
+
+
+class Poortwachter:
+    def __init__(self, logboek: Toegangslogboek | None) -> None:
+        # Without a log (unit tests of the service) decisions still apply; nothing is logged.
+        self.logboek = logboek
+
+    # ---- decisions -------------------------------------------------------------------
+
+    def lezen(
+        self, g: Gebruiker, casus: Casus, bron: Bron | None, object: str = "casus"
+    ) -> DossierFeiten:
+        bron = bron or GEEN_BRON
+        feiten = feiten_van(casus)
+        besluit = mag_lezen(g, feiten, bron.noodtoegang)
+        actie: Actie = "noodtoegang" if besluit.noodtoegang else "lezen"
+        self._log(g, besluit, actie, object, bron, casus)
+        if not besluit.toegestaan:
+            raise GeenToegang
+        return feiten
+
+    def schrijven(
+        self, g: Gebruiker, handeling: str, casus: Casus | None, bron: Bron | None
+    ) -> None:
+        besluit = mag_schrijven(g, handeling, feiten_van(casus) if casus else None)
+        if not besluit.toegestaan:
+            # Allowed writes are events already (the audit trail links them); refusals
+            # are recorded here, since they leave no event.
+            self._log(g, besluit, "wijzigen", handeling, bron or GEEN_BRON, casus)
+            raise GeenToegang("U mag deze stap in dit dossier niet zetten.")
+
+    def overzicht(self, g: Gebruiker, soort: str, bron: Bron | None) -> None:
+        besluit = mag_overzicht(g, soort)
+        if not besluit.toegestaan:
+            self._log(g, besluit, "zoeken", soort, bron or GEEN_BRON, None)
+            raise GeenToegang("U heeft geen toegang tot dit overzicht.")
+
+    def inzage(
+        self,
+        g: Gebruiker,
+        object: str,
+        dossiers: Iterable[tuple[str, str | None]],
+        bron: Bron | None,
+        actie: Actie = "zoeken",
+    ) -> None:
+        """Record that an overview showed these files (casus_id, pseudonym if anonymous)."""
+        if self.logboek is None:
+            return
+        nu = datetime.now(UTC)
+        bron = bron or GEEN_BRON
+        for casus_id, pseudoniem in dossiers:
+            self.logboek.schrijf(
+                self._regel(
+                    g,
+                    nu,
+                    actie,
+                    "toegestaan",
+                    f"{object}:{g.rol}:rol",
+                    object,
+                    bron,
+                    g.school,
+                    casus_id,
+                    pseudoniem,
+                )
+            )
+
+    def _log(
+        self,
+        g: Gebruiker,
+        besluit: Besluit,
+        actie: Actie,
+        object: str,
+        bron: Bron,
+        casus: Casus | None,
+    ) -> None:
+        if self.logboek is None:
+            return
+        if not besluit.toegestaan:
+            actie = "weigering"
+        self.logboek.schrijf(
+            self._regel(
+                g,
+                datetime.now(UTC),
+                actie,
+                "toegestaan" if besluit.toegestaan else "geweigerd",
+                besluit.regel,
+                object,
+                bron,
+                casus.school if casus else g.school,
+                str(casus.id) if casus else None,
+                casus.pseudoniem if casus is not None and casus.anoniem else None,
+            )
+        )
+
+    @staticmethod
+    def _regel(
+        g: Gebruiker,
+        nu: datetime,
+        actie: Actie,
+        resultaat: Any,
+        regel: str,
+        object: str,
+        bron: Bron,
+        school: str | None,
+        casus_id: str | None,
+        pseudoniem: str | None,
+    ) -> Toegangsregel:
+        return Toegangsregel(
+            tijdstip=nu,
+            school=school,
+            gebruiker_id=g.sub,
+            gebruiker_naam=g.naam,
+            gebruiker_rol=g.rol,
+            actie=actie,
+            resultaat=resultaat,
+            regel=regel,
+            object=object,
+            casus_id=casus_id,
+            pseudoniem=pseudoniem,
+            namens=bron.namens,
+            doel=bron.doel,
+            bron_adres=bron.adres,
+            bron_agent=bron.agent,
+            request_id=bron.request_id,
+            reden_noodtoegang=bron.noodtoegang if actie == "noodtoegang" else None,
+        )
+
+
+# ---- what a role may see of a file ------------------------------------------------------
+
+
+def beperk_dossier(
+    g: Gebruiker, feiten: DossierFeiten, weergave: dict[str, Any], verwezen_op: str | None
+) -> dict[str, Any]:
+    soort = weergave_voor(g, feiten)
+    if not ziet_naam(g, feiten):
+        for veld in _PERSOONSGEGEVENS:
+            weergave["onderwerp"].pop(veld, None)
+    if soort == "extern":
+        # The ZAT sees what was shared with it: not the signals' text from before referral.
+        for signaal in weergave["signalen"]:
+            if verwezen_op is None or signaal["tijdstip"] < verwezen_op:
+                signaal["omschrijving"] = None
+    if soort == "docent":
+        eigen = [s for s in weergave["signalen"] if s["gemeld_door"]["id"] == g.sub]
+        return {
+            "casus_id": weergave["casus_id"],
+            "weergave": "docent",
+            "signalen": eigen,
+            "terugkoppelingen": weergave.get("terugkoppelingen", []),
+        }
+    return weergave
+
+
+def beperk_geschiedenis(
+    g: Gebruiker, feiten: DossierFeiten, items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    soort = weergave_voor(g, feiten)
+    if soort == "docent":
+        raise GeenToegang("Een docent ziet alleen de terugkoppeling op de eigen signalen.")
+    if soort == "extern":
+        verwijzing = max(
+            (i["versie"] for i in items if i["type"] == "DoorverwezenNaarZAT"), default=None
+        )
+        items = [i for i in items if verwijzing is not None and i["versie"] >= verwijzing]
+    if not ziet_naam(g, feiten):
+        for item in items:
+            onderwerp = item["gegevens"].get("onderwerp")
+            if isinstance(onderwerp, dict):
+                for veld in _PERSOONSGEGEVENS:
+                    onderwerp.pop(veld, None)
+    return items
+
+
+def feiten_uit_rij(rij: dict[str, Any]) -> DossierFeiten:
+    """Facts from a case-list view row (`projections.casussen`), for filtering overviews."""
+    return DossierFeiten(
+        school=rij["school"],
+        klas=rij["klas"],
+        afdeling=rij["afdeling"],
+        is_klas=rij["type"] == "klas",
+        niveau=rij["niveau"],
+        regiehouder=rij["regiehouder"],
+        intern_begeleider=rij["intern_begeleider"],
+        anoniem=bool(rij["anoniem"]),
+        zat_toestemming=bool(rij["zat_toestemming"]),
+    )
+
+
+def leesbaar(g: Gebruiker, rijen: Iterable[dict[str, Any]]) -> dict[str, DossierFeiten]:
+    """casus_id → facts, for the rows this caller may read (break-glass does not extend
+    to overviews: it opens one file, for a stated reason)."""
+    uitkomst = {}
+    for rij in rijen:
+        feiten = feiten_uit_rij(rij)
+        if mag_lezen(g, feiten).toegestaan:
+            uitkomst[str(rij["casus_id"])] = feiten
+    return uitkomst

@@ -1,0 +1,86 @@
+"""Reads of one file (now, at a moment, at a version, its history), through the
+gatekeeper: the policy decides, the access log records, then the role's view is shown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID
+
+from application.fouten import CasusNietGevonden
+from application.gebruiker import Gebruiker
+from application.inzage import Poortwachter, beperk_dossier, beperk_geschiedenis
+from application.toegangslog import Bron
+from application.weergave import casus_weergave, geschiedenis_weergave
+from domain.casus import Casus
+
+if TYPE_CHECKING:
+    from eventsourcing.application import Repository
+
+
+class Lezen:
+    if TYPE_CHECKING:
+        poortwachter: Poortwachter
+        repository: Repository[UUID]
+        events: Any
+
+        def _laad(self, casus_id: UUID, school: str) -> Casus | None: ...
+        @staticmethod
+        def _school(gebruiker: Gebruiker) -> str: ...
+
+    def lees(
+        self,
+        gebruiker: Gebruiker,
+        casus_id: UUID,
+        *,
+        op: datetime | None = None,
+        versie: int | None = None,
+        bron: Bron | None = None,
+    ) -> dict[str, Any]:
+        """The file now, as it stood at moment `op`, or at version `versie`; access is
+        decided on the file as it is now (who is involved today)."""
+        casus = self.dossier(gebruiker, casus_id)
+        feiten = self.poortwachter.lezen(gebruiker, casus, bron)
+        gebeurtenissen = self._gebeurtenissen(casus_id)
+        if op is not None:
+            tot = [e.originator_version for e in gebeurtenissen if e.timestamp <= op]
+            if not tot:
+                raise CasusNietGevonden
+            versie = tot[-1]
+        if versie is not None:
+            if versie < 1 or versie > casus.version:
+                raise CasusNietGevonden
+            casus = cast(Casus, self.repository.get(casus_id, version=versie))
+            gebeurtenissen = gebeurtenissen[:versie]
+        weergave = casus_weergave(casus)
+        weergave["terugkoppelingen"] = [
+            {"datum": e.datum.isoformat(), "inhoud": e.inhoud}  # type: ignore[attr-defined]
+            for e in gebeurtenissen
+            if type(e).__name__ == "TerugkoppelingGegeven" and e.aan == "signaalgever"  # type: ignore[attr-defined]
+        ]
+        verwezen = [e for e in gebeurtenissen if type(e).__name__ == "DoorverwezenNaarZAT"]
+        verwezen_op = verwezen[-1].timestamp.isoformat() if verwezen else None
+        return beperk_dossier(gebruiker, feiten, weergave, verwezen_op)
+
+    def geschiedenis(
+        self, gebruiker: Gebruiker, casus_id: UUID, *, bron: Bron | None = None
+    ) -> dict[str, Any]:
+        casus = self.dossier(gebruiker, casus_id)
+        feiten = self.poortwachter.lezen(gebruiker, casus, bron, object="geschiedenis")
+        weergave = geschiedenis_weergave(casus_id, self._gebeurtenissen(casus_id))
+        weergave["items"] = beperk_geschiedenis(gebruiker, feiten, weergave["items"])
+        return weergave
+
+    def dossier(self, gebruiker: Gebruiker, casus_id: UUID) -> Casus:
+        """The file, if it exists and is of the caller's school; else CasusNietGevonden
+        (also for views, which must not reveal other schools' files either)."""
+        casus = self._laad(casus_id, self._school(gebruiker))
+        if casus is None:
+            raise CasusNietGevonden
+        return casus
+
+    def controleer_dossier(self, gebruiker: Gebruiker, casus_id: UUID) -> None:
+        self.dossier(gebruiker, casus_id)
+
+    def _gebeurtenissen(self, casus_id: UUID) -> list[Casus.Event]:
+        return cast(list[Casus.Event], list(self.events.get(casus_id)))

@@ -1,0 +1,456 @@
+"""The access log's storage: append-only, hash-chained, on SQLite or PostgreSQL.
+
+Every entry gets the next `volgnummer` (1, 2, 3… without gaps) and `hash` = sha256 over
+the previous entry's hash plus a canonical serialisation of all its fields. A one-row head
+(`toegangslog_kop`) holds the last number and hash; taking it under a lock serialises the
+writers, and comparing with it makes a removed *last* entry as visible as a removed middle
+one. On PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE, and the head can only move
+one entry forward; what an owner does around them, `verifieer` reveals.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+import psycopg
+from psycopg import sql
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from application.toegangslog import ToegangslogOnbeschikbaar, Toegangsregel
+from infrastructure.persistence import (
+    LOCK_TIMEOUT_SECONDEN,
+    PostgresDoel,
+    postgres_doel,
+    sqlite_pad,
+)
+from infrastructure.settings import Settings
+
+BEGIN_HASH = "0" * 64
+_OPSLAGFOUTEN = (sqlite3.Error, psycopg.Error, PoolTimeout, OSError)
+_VELDEN = [n for n in Toegangsregel.__dataclass_fields__ if n != "tijdstip"]
+_KOLOMMEN = ["volgnummer", "tijdstip", *_VELDEN, "vorige_hash", "hash"]
+Breuk = Literal["hash", "ontbreekt", "keten"]
+
+_TABEL = """CREATE TABLE IF NOT EXISTS toegangslog (
+    volgnummer BIGINT PRIMARY KEY, tijdstip {tijd} NOT NULL, school TEXT,
+    gebruiker_id TEXT NOT NULL, gebruiker_naam TEXT NOT NULL, gebruiker_rol TEXT NOT NULL,
+    actie TEXT NOT NULL, resultaat TEXT NOT NULL, regel TEXT NOT NULL, object TEXT NOT NULL,
+    casus_id TEXT, pseudoniem TEXT, versie BIGINT, namens TEXT, doel TEXT, bron_adres TEXT,
+    bron_agent TEXT, request_id TEXT, reden_noodtoegang TEXT,
+    vorige_hash TEXT NOT NULL, hash TEXT NOT NULL)"""
+_KOP = """CREATE TABLE IF NOT EXISTS toegangslog_kop (
+    id INTEGER PRIMARY KEY CHECK (id = 1), volgnummer BIGINT NOT NULL, hash TEXT NOT NULL)"""
+_INDEXEN = [
+    "CREATE INDEX IF NOT EXISTS toegangslog_casus ON toegangslog (school, casus_id, volgnummer)",
+    "CREATE INDEX IF NOT EXISTS toegangslog_gebruiker ON toegangslog (school, gebruiker_id, volgnummer)",
+    "CREATE INDEX IF NOT EXISTS toegangslog_school ON toegangslog (school, volgnummer)",
+]
+_SQLITE_TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS toegangslog_geen_{op.lower()} BEFORE {op} ON toegangslog "
+    f"BEGIN SELECT RAISE(ABORT, 'toegangslog is alleen-toevoegen: {op} is niet toegestaan'); END"
+    for op in ("UPDATE", "DELETE")
+]
+# SET search_path FROM CURRENT: the functions find their tables in the installed schema,
+# whatever search_path the session that fires them has.
+_PG_TRIGGERS = """
+CREATE OR REPLACE FUNCTION toegangslog_weiger() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$ BEGIN
+  RAISE EXCEPTION 'toegangslog is alleen-toevoegen: % is niet toegestaan', TG_OP
+    USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE OR REPLACE FUNCTION toegangslog_kop_bewaak() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$ BEGIN
+  IF TG_OP <> 'UPDATE' OR NEW.id <> OLD.id OR NEW.volgnummer <> OLD.volgnummer + 1
+     OR NOT EXISTS (SELECT 1 FROM toegangslog WHERE volgnummer = NEW.volgnummer
+                    AND hash = NEW.hash) THEN
+    RAISE EXCEPTION 'kop van de toegangslog mag alleen één bestaande regel vooruit'
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER toegangslog_alleen_toevoegen BEFORE UPDATE OR DELETE ON toegangslog
+  FOR EACH ROW EXECUTE FUNCTION toegangslog_weiger();
+CREATE OR REPLACE TRIGGER toegangslog_geen_truncate BEFORE TRUNCATE ON toegangslog
+  FOR EACH STATEMENT EXECUTE FUNCTION toegangslog_weiger();
+CREATE OR REPLACE TRIGGER toegangslog_kop_bewaakt BEFORE UPDATE OR DELETE ON toegangslog_kop
+  FOR EACH ROW EXECUTE FUNCTION toegangslog_kop_bewaak();
+CREATE OR REPLACE TRIGGER toegangslog_kop_geen_truncate BEFORE TRUNCATE ON toegangslog_kop
+  FOR EACH STATEMENT EXECUTE FUNCTION toegangslog_weiger();
+REVOKE UPDATE, DELETE, TRUNCATE ON toegangslog FROM PUBLIC;
+REVOKE DELETE, TRUNCATE ON toegangslog_kop FROM PUBLIC;
+"""
+_KOP_SQL = "SELECT volgnummer, hash FROM toegangslog_kop WHERE id = 1"
+_KETEN_SQL = "SELECT * FROM toegangslog ORDER BY volgnummer"
+_PG_GEINSTALLEERD = """SELECT to_regclass('toegangslog_kop') IS NOT NULL
+    AND EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'toegangslog_kop_bewaakt'
+                AND tgrelid = to_regclass('toegangslog_kop')) AS klaar"""
+
+
+@dataclass(frozen=True)
+class VerificatieUitkomst:
+    """What `verifieer` found: intact, or the first broken link and why."""
+
+    ok: bool
+    gecontroleerd: int  # entries whose hash and link were checked
+    volgnummer: int | None = None  # first broken link
+    soort: Breuk | None = None  # hash mismatch / missing entry / chain link mismatch
+    reden: str | None = None  # Dutch, for the operator
+    kop_hash: str | None = None  # anchor this elsewhere to catch a rewritten chain
+
+
+def _utc(tijdstip: datetime) -> datetime:
+    # A naive time is taken as UTC, so the same entry always hashes the same.
+    if tijdstip.tzinfo is None:
+        return tijdstip.replace(tzinfo=UTC)
+    return tijdstip.astimezone(UTC)
+
+
+def _tekst(tijdstip: datetime) -> str:
+    # Fixed width, so that on SQLite text order is time order (van/tot filters).
+    return _utc(tijdstip).isoformat(timespec="microseconds")
+
+
+def bereken_hash(rij: dict[str, Any], vorige_hash: str) -> str:
+    """sha256(vorige_hash + canonical JSON of every field of the entry, keys sorted)."""
+    velden = {k: rij[k] for k in _KOLOMMEN if k not in ("vorige_hash", "hash")}
+    tijdstip = velden["tijdstip"]
+    velden["tijdstip"] = _tekst(
+        tijdstip if isinstance(tijdstip, datetime) else datetime.fromisoformat(tijdstip)
+    )
+    canoniek = orjson.dumps(velden, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(vorige_hash.encode("ascii") + canoniek).hexdigest()
+
+
+class Toegangslog:
+    """The `Toegangslogboek` port on SQLite (own file, WAL) or PostgreSQL (own pool)."""
+
+    def __init__(
+        self,
+        *,
+        sqlite_bestand: str | None = None,
+        postgres: PostgresDoel | None = None,
+        pool_grootte: int = 4,
+        wacht_seconden: float = 5.0,
+    ) -> None:
+        self._bestand = sqlite_bestand
+        self._doel = postgres
+        self._pool_grootte = pool_grootte
+        self._wacht = wacht_seconden
+        self._lokaal = threading.local()
+        self._alle_sqlite: list[sqlite3.Connection] = []
+        self._slot = threading.Lock()
+        self._pool: ConnectionPool[psycopg.Connection[DictRow]] | None = None
+
+    @classmethod
+    def van_settings(cls, settings: Settings, *, wacht_seconden: float = 5.0) -> Toegangslog:
+        if settings.is_sqlite:
+            # A file of its own: logging a read never waits on the lock of an event write.
+            pad = Path(sqlite_pad(settings.database_url))
+            bestand = pad.with_name(pad.stem + ".toegangslog" + (pad.suffix or ".sqlite"))
+            return cls(sqlite_bestand=str(bestand), wacht_seconden=wacht_seconden)
+        # Small: writers queue on the head row anyway, more connections would only wait.
+        grootte = max(2, min(settings.pool_size, 8))
+        doel = postgres_doel(settings.database_url)
+        return cls(postgres=doel, pool_grootte=grootte, wacht_seconden=wacht_seconden)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self._bestand is not None
+
+    # ---- connections -----------------------------------------------------------------
+
+    def _sqlite(self) -> sqlite3.Connection:
+        verbinding: sqlite3.Connection | None = getattr(self._lokaal, "verbinding", None)
+        if verbinding is None:
+            assert self._bestand is not None
+            Path(self._bestand).parent.mkdir(parents=True, exist_ok=True)
+            verbinding = sqlite3.connect(
+                self._bestand, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            verbinding.row_factory = sqlite3.Row
+            # WAL lets readers go on while one writer appends; the busy timeout turns a
+            # collision of concurrent writers into a short wait, not "database is locked".
+            verbinding.execute("PRAGMA journal_mode=WAL")
+            verbinding.execute("PRAGMA busy_timeout=30000")
+            # FULL, not NORMAL: an entry reported as written must survive a power cut.
+            verbinding.execute("PRAGMA synchronous=FULL")
+            self._lokaal.verbinding = verbinding
+            with self._slot:
+                self._alle_sqlite.append(verbinding)
+        return verbinding
+
+    def _pg(self) -> ConnectionPool[psycopg.Connection[DictRow]]:
+        with self._slot:
+            if self._pool is None:
+                assert self._doel is not None
+                doel = self._doel
+                opties = f"-c lock_timeout={LOCK_TIMEOUT_SECONDEN * 1000}"
+                if doel.schema:
+                    opties += f" -c search_path={doel.schema}"
+                verbinding = {
+                    **{k: getattr(doel, k) for k in ("host", "port", "dbname", "user", "password")},
+                    "connect_timeout": max(1, int(self._wacht)),
+                    "row_factory": dict_row,
+                    "options": opties,
+                }
+                self._pool = ConnectionPool(
+                    connection_class=psycopg.Connection[DictRow],
+                    kwargs=verbinding,
+                    min_size=1,
+                    max_size=self._pool_grootte,
+                    timeout=self._wacht,
+                    # A connection broken by a server restart must not turn into a 503.
+                    check=ConnectionPool.check_connection,
+                    open=True,
+                    name="zorgroute-toegangslog",
+                )
+            return self._pool
+
+    @contextlib.contextmanager
+    def _transactie(self, *, schrijven: bool) -> Iterator[Any]:
+        """A cursor in one transaction: for writers with the lock taken up front, for
+        readers on one snapshot (head and rows seen at the same moment)."""
+        if self.is_sqlite:
+            verbinding = self._sqlite()
+            verbinding.execute("BEGIN IMMEDIATE" if schrijven else "BEGIN")
+            try:
+                yield verbinding.cursor()
+                verbinding.execute("COMMIT" if schrijven else "ROLLBACK")
+            except BaseException:
+                # Also when COMMIT itself failed: a transaction left open on this thread's
+                # connection would make every later BEGIN fail.
+                with contextlib.suppress(sqlite3.Error):
+                    verbinding.execute("ROLLBACK")
+                raise
+            return
+        with self._pg().connection() as pg, pg.transaction(), pg.cursor() as cur:
+            if not schrijven:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield cur
+
+    def _sql(self, tekst: str) -> str:
+        return tekst.replace("%s", "?") if self.is_sqlite else tekst
+
+    # ---- installing ------------------------------------------------------------------
+
+    def installeer(self) -> None:
+        """Create tables, indexes and triggers if missing. Without DDL when all is in
+        place, so that an application role without CREATE rights can call it too."""
+        try:
+            self._installeer()
+        except _OPSLAGFOUTEN as fout:
+            raise ToegangslogOnbeschikbaar(f"toegangslog installeren mislukt: {fout}") from fout
+
+    def _installeer(self) -> None:
+        if self.is_sqlite:
+            with self._transactie(schrijven=True) as cur:
+                for opdracht in [_TABEL.format(tijd="TEXT"), _KOP, *_INDEXEN, *_SQLITE_TRIGGERS]:
+                    cur.execute(opdracht)
+                cur.execute(f"INSERT OR IGNORE INTO toegangslog_kop VALUES (1, 0, '{BEGIN_HASH}')")
+            return
+        with self._pg().connection() as pg:
+            rij = pg.execute(_PG_GEINSTALLEERD).fetchone()
+            if rij and rij["klaar"]:
+                return
+            try:
+                with pg.transaction():
+                    # Two processes starting at once must not both create the triggers.
+                    pg.execute("SELECT pg_advisory_xact_lock(hashtext('zorgroute.toegangslog'))")
+                    for opdracht in [_TABEL.format(tijd="TIMESTAMPTZ"), _KOP, *_INDEXEN]:
+                        pg.execute(opdracht)
+                    pg.execute(
+                        "INSERT INTO toegangslog_kop VALUES (1, 0, %s) ON CONFLICT DO NOTHING",
+                        (BEGIN_HASH,),
+                    )
+                    pg.execute(_PG_TRIGGERS)
+            except psycopg.errors.InsufficientPrivilege as fout:
+                raise ToegangslogOnbeschikbaar(
+                    "toegangslog is niet (volledig) geïnstalleerd en deze databaserol mag hem "
+                    "niet aanmaken; laat de eigenaar van de database hem installeren "
+                    "(zie docs/toegangslog.md)"
+                ) from fout
+
+    def verleen(self, rol: str) -> None:
+        """PostgreSQL, as the owner: give an application role exactly what writing and
+        reading the log needs (no UPDATE/DELETE on entries; the head only moves forward)."""
+        naam = sql.Identifier(rol)
+        try:
+            with self._pg().connection() as pg, pg.transaction():
+                for opdracht in (
+                    "GRANT SELECT, INSERT ON toegangslog TO {}",
+                    "GRANT SELECT, UPDATE (volgnummer, hash) ON toegangslog_kop TO {}",
+                ):
+                    pg.execute(sql.SQL(opdracht).format(naam))
+        except _OPSLAGFOUTEN as fout:
+            raise ToegangslogOnbeschikbaar(f"rechten verlenen mislukt: {fout}") from fout
+
+    # ---- the port --------------------------------------------------------------------
+
+    def schrijf(self, regel: Toegangsregel) -> None:
+        """Append one entry durably, or raise ToegangslogOnbeschikbaar (never drop it)."""
+        try:
+            with self._transactie(schrijven=True) as cur:
+                # FOR UPDATE queues PostgreSQL writers on the head; SQLite's BEGIN
+                # IMMEDIATE already holds the one write lock.
+                cur.execute(_KOP_SQL + ("" if self.is_sqlite else " FOR UPDATE"))
+                kop = cur.fetchone()
+                if kop is None:
+                    raise ToegangslogOnbeschikbaar("kop van de toegangslog ontbreekt")
+                rij: dict[str, Any] = {**asdict(regel), "volgnummer": int(kop["volgnummer"]) + 1}
+                rij["tijdstip"] = _utc(regel.tijdstip)
+                rij["vorige_hash"] = kop["hash"]
+                rij["hash"] = bereken_hash(rij, kop["hash"])
+                waarden = [rij[k] for k in _KOLOMMEN]
+                if self.is_sqlite:
+                    waarden[1] = _tekst(regel.tijdstip)
+                plekken = ", ".join(["%s"] * len(_KOLOMMEN))
+                cur.execute(
+                    self._sql(
+                        f"INSERT INTO toegangslog ({', '.join(_KOLOMMEN)}) VALUES ({plekken})"
+                    ),
+                    waarden,
+                )
+                cur.execute(
+                    self._sql("UPDATE toegangslog_kop SET volgnummer = %s, hash = %s WHERE id = 1"),
+                    (rij["volgnummer"], rij["hash"]),
+                )
+        except _OPSLAGFOUTEN as fout:
+            # Only the kind of failure: the message of a failed INSERT can echo values.
+            raise ToegangslogOnbeschikbaar(
+                f"toegangslog niet beschikbaar ({type(fout).__name__})"
+            ) from fout
+
+    def zoek(
+        self,
+        *,
+        school: str,
+        casus_id: str | None = None,
+        gebruiker: str | None = None,
+        actie: str | None = None,
+        van: datetime | None = None,
+        tot: datetime | None = None,
+        alleen_noodtoegang: bool = False,
+        limiet: int = 1000,
+    ) -> list[dict[str, Any]]:
+        """The newest `limiet` entries of one school that match, oldest first."""
+        tijd = _tekst if self.is_sqlite else _utc
+        voorwaarden: list[str] = ["school = %s"]
+        params: list[Any] = [school]
+        for kolom, teken, waarde in (
+            ("casus_id", "=", casus_id),
+            ("gebruiker_id", "=", gebruiker),
+            ("actie", "=", actie),
+            ("tijdstip", ">=", None if van is None else tijd(van)),
+            ("tijdstip", "<=", None if tot is None else tijd(tot)),
+        ):
+            if waarde is not None:
+                voorwaarden.append(f"{kolom} {teken} %s")
+                params.append(waarde)
+        if alleen_noodtoegang:
+            voorwaarden.append("(actie = 'noodtoegang' OR reden_noodtoegang IS NOT NULL)")
+        opdracht = (
+            f"SELECT * FROM toegangslog WHERE {' AND '.join(voorwaarden)} "
+            f"ORDER BY volgnummer DESC LIMIT {max(0, int(limiet))}"
+        )
+        with self._transactie(schrijven=False) as cur:
+            cur.execute(self._sql(opdracht), params)
+            rijen = [dict(r) for r in cur.fetchall()]
+        return [_als_json(r) for r in reversed(rijen)]
+
+    # ---- verifying -------------------------------------------------------------------
+
+    def verifieer(self) -> VerificatieUitkomst:
+        """Walk the chain in volgnummer order and name the first broken link. Head and
+        rows are read in one snapshot, so writers may go on meanwhile."""
+        if self.is_sqlite and not Path(str(self._bestand)).exists():
+            return VerificatieUitkomst(False, 0, None, "ontbreekt", "bestand ontbreekt")
+        try:
+            if self.is_sqlite:
+                with self._transactie(schrijven=False) as cur:
+                    kop = cur.execute(_KOP_SQL).fetchone()
+                    return _loop_keten(kop, cur.execute(_KETEN_SQL))
+            with self._pg().connection() as pg, pg.transaction():
+                pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                kop = pg.execute(_KOP_SQL).fetchone()
+                # A server-side cursor: a log of millions of entries is walked in batches.
+                with pg.cursor(name="toegangslog_verifieer") as cur:
+                    cur.execute(_KETEN_SQL)
+                    return _loop_keten(kop, cur)
+        except (psycopg.errors.UndefinedTable, sqlite3.OperationalError) as fout:
+            if isinstance(fout, sqlite3.OperationalError) and "no such table" not in str(fout):
+                raise ToegangslogOnbeschikbaar(f"toegangslog niet leesbaar: {fout}") from fout
+            return VerificatieUitkomst(False, 0, None, "ontbreekt", "tabel ontbreekt")
+        except _OPSLAGFOUTEN as fout:
+            raise ToegangslogOnbeschikbaar(f"toegangslog niet leesbaar: {fout}") from fout
+
+    def sluit(self) -> None:
+        with self._slot:
+            for verbinding in self._alle_sqlite:
+                with contextlib.suppress(Exception):
+                    verbinding.close()
+            self._alle_sqlite.clear()
+            # Other threads' thread-locals still point at closed connections: start afresh.
+            self._lokaal = threading.local()
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+
+
+def _loop_keten(kop: Any, cur: Any) -> VerificatieUitkomst:
+    if kop is None:
+        return VerificatieUitkomst(False, 0, None, "ontbreekt", "kop ontbreekt")
+    kop_nummer, kop_hash = int(kop["volgnummer"]), str(kop["hash"])
+    verwacht, vorige = 1, BEGIN_HASH
+
+    def breuk(nummer: int, soort: Breuk, reden: str) -> VerificatieUitkomst:
+        return VerificatieUitkomst(False, verwacht - 1, nummer, soort, reden, kop_hash)
+
+    while rijen := cur.fetchmany(1000):
+        for ruw in rijen:
+            rij = dict(ruw)
+            nummer = int(rij["volgnummer"])
+            if nummer != verwacht:
+                return breuk(verwacht, "ontbreekt", "regel ontbreekt (gat in de volgnummers)")
+            if nummer > kop_nummer:
+                return breuk(nummer, "keten", f"regel staat na de kop ({kop_nummer})")
+            # Own hash first: a changed entry is named as changed, not as a broken link.
+            if bereken_hash(rij, str(rij["vorige_hash"])) != rij["hash"]:
+                return breuk(nummer, "hash", "hash klopt niet: regel is gewijzigd")
+            if rij["vorige_hash"] != vorige:
+                return breuk(nummer, "keten", "vorige_hash wijst niet naar de vorige regel")
+            verwacht, vorige = nummer + 1, str(rij["hash"])
+    # The head catches what the rows alone cannot: the last entries removed.
+    if verwacht - 1 < kop_nummer:
+        return breuk(verwacht, "ontbreekt", f"regel ontbreekt (de kop wijst naar {kop_nummer})")
+    if vorige != kop_hash:
+        return breuk(kop_nummer, "keten", "hash van de laatste regel wijkt af van de kop")
+    return VerificatieUitkomst(True, kop_nummer, kop_hash=kop_hash)
+
+
+def _als_json(r: dict[str, Any]) -> dict[str, Any]:
+    tijdstip = r["tijdstip"]
+    if not isinstance(tijdstip, datetime):
+        tijdstip = datetime.fromisoformat(tijdstip)
+    vlak = ("namens", "actie", "object", "casus_id", "pseudoniem", "versie", "resultaat")
+    return {
+        "volgnummer": int(r["volgnummer"]),
+        "tijdstip": _tekst(tijdstip),
+        "gebruiker": {
+            "id": r["gebruiker_id"],
+            "naam": r["gebruiker_naam"],
+            "rol": r["gebruiker_rol"],
+        },
+        **{k: r[k] for k in (*vlak, "regel", "doel")},
+        "bron": {"adres": r["bron_adres"], "agent": r["bron_agent"], "request_id": r["request_id"]},
+        "reden_noodtoegang": r["reden_noodtoegang"],
+    }
