@@ -164,7 +164,9 @@ def test_readme_walk_runs_as_written(server: Server, tmp_path: Path) -> None:
 
     assert geschiedenis(server, uitvoer) == ["CasusGeopend", *ROUTE]
     # What the README promises the reader sees at the end.
-    assert uitvoer.rstrip().endswith("12 CasusAfgesloten door zc-devries")
+    assert "12 CasusAfgesloten door zc-devries" in uitvoer
+    # The last step shows access control at work on the same tokens.
+    assert uitvoer.rstrip().endswith("mentor van H3A opent een dossier van V2A: HTTP 403")
     assert '"status": "gesloten"' in uitvoer
     assert '"versie": 3' in uitvoer
 
