@@ -92,21 +92,13 @@ class Poortwachter:
             return
         nu = datetime.now(UTC)
         bron = bron or GEEN_BRON
-        for casus_id, pseudoniem in dossiers:
-            self.logboek.schrijf(
-                self._regel(
-                    g,
-                    nu,
-                    actie,
-                    "toegestaan",
-                    f"{object}:{g.rol}:rol",
-                    object,
-                    bron,
-                    g.school,
-                    casus_id,
-                    pseudoniem,
-                )
-            )
+        regel = f"{object}:{g.rol}:rol"
+        self.logboek.schrijf_alle(
+            [
+                self._regel(g, nu, actie, "toegestaan", regel, object, bron, g.school, casus_id, p)
+                for casus_id, p in dossiers
+            ]
+        )
 
     def _log(
         self,

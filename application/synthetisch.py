@@ -191,8 +191,10 @@ def genereer(
     begin: date = date(2024, 8, 26),
     dagen: int = 300,
     per_save: int = 100,
+    ronde: int = 0,
 ) -> Telling:
-    """Write `leerlingen` pupils' routes (plus a few class cases) per school; returns counts."""
+    """Write `leerlingen` pupils' routes (plus a few class cases) per school; returns counts.
+    Another `ronde` writes other pupils and classes, so rounds can be added to one store."""
     rng = random.Random(seed)
     sleutel = service._id_sleutel
     telling, wachtrij = Telling(), []
@@ -202,14 +204,14 @@ def genereer(
         for n in range(leerlingen):
             afdeling = AFDELINGEN[n % 3]
             leerjaar = 1 + (n // 3) % 4
-            klas = f"{afdeling[0].upper()}{leerjaar}{'ABC'[n % 3]}"
+            klas = f"{afdeling[0].upper()}{leerjaar}{'ABC'[n % 3]}" + (f"-{ronde}" if ronde else "")
             if n % 40 == 39 and klas not in klascasussen:
                 # One class case per class per year: a second would be the same file.
                 klascasussen.add(klas)
                 onderwerp = Onderwerp(type="klas", klas=klas, afdeling=afdeling, leerjaar=leerjaar)
             else:
                 onderwerp = Onderwerp(type="leerling", klas=klas, afdeling=afdeling, leerjaar=leerjaar,
-                                      leerlingnummer=f"{s}-{n}", naam=f"Leerling {s}-{n}")  # fmt: skip
+                                      leerlingnummer=f"{ronde}-{s}-{n}", naam=f"Leerling {s}-{n}")  # fmt: skip
             route = _Route(rng, school, onderwerp, begin + timedelta(days=rng.randint(0, dagen)))
             route.loop(sleutel)
             assert route.casus is not None

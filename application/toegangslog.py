@@ -7,6 +7,7 @@ only needs `schrijf`, and refuses to answer when it fails (fail closed).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -59,6 +60,9 @@ class ToegangslogOnbeschikbaar(Exception):
 class Toegangslogboek(Protocol):
     def schrijf(self, regel: Toegangsregel) -> None:
         """Append the entry durably, or raise ToegangslogOnbeschikbaar."""
+
+    def schrijf_alle(self, regels: Sequence[Toegangsregel]) -> None:
+        """Append entries in one transaction (all or none), or raise."""
 
     def zoek(
         self,

@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -209,8 +209,9 @@ class Toegangslog:
                     min_size=1,
                     max_size=self._pool_grootte,
                     timeout=self._wacht,
-                    # A connection broken by a server restart must not turn into a 503.
-                    check=ConnectionPool.check_connection,
+                    # No check on every checkout: it costs a round trip per logged read.
+                    # A connection broken by a server restart fails once (503, nothing
+                    # shown) and the pool replaces it.
                     open=True,
                     name="zorgroute-toegangslog",
                 )
@@ -298,6 +299,12 @@ class Toegangslog:
 
     def schrijf(self, regel: Toegangsregel) -> None:
         """Append one entry durably, or raise ToegangslogOnbeschikbaar (never drop it)."""
+        self.schrijf_alle([regel])
+
+    def schrijf_alle(self, regels: Sequence[Toegangsregel]) -> None:
+        """Append entries in one transaction (an overview naming many files): all or none."""
+        if not regels:
+            return
         try:
             with self._transactie(schrijven=True) as cur:
                 # FOR UPDATE queues PostgreSQL writers on the head; SQLite's BEGIN
@@ -306,24 +313,26 @@ class Toegangslog:
                 kop = cur.fetchone()
                 if kop is None:
                     raise ToegangslogOnbeschikbaar("kop van de toegangslog ontbreekt")
-                rij: dict[str, Any] = {**asdict(regel), "volgnummer": int(kop["volgnummer"]) + 1}
-                rij["tijdstip"] = _utc(regel.tijdstip)
-                rij["vorige_hash"] = kop["hash"]
-                rij["hash"] = bereken_hash(rij, kop["hash"])
-                waarden = [rij[k] for k in _KOLOMMEN]
-                if self.is_sqlite:
-                    waarden[1] = _tekst(regel.tijdstip)
+                volgnummer, vorige = int(kop["volgnummer"]), kop["hash"]
                 plekken = ", ".join(["%s"] * len(_KOLOMMEN))
-                cur.execute(
-                    self._sql(
-                        f"INSERT INTO toegangslog ({', '.join(_KOLOMMEN)}) VALUES ({plekken})"
-                    ),
-                    waarden,
+                invoegen = self._sql(
+                    f"INSERT INTO toegangslog ({', '.join(_KOLOMMEN)}) VALUES ({plekken})"
                 )
-                cur.execute(
-                    self._sql("UPDATE toegangslog_kop SET volgnummer = %s, hash = %s WHERE id = 1"),
-                    (rij["volgnummer"], rij["hash"]),
+                kop_bij = self._sql(
+                    "UPDATE toegangslog_kop SET volgnummer = %s, hash = %s WHERE id = 1"
                 )
+                for regel in regels:
+                    volgnummer += 1
+                    rij: dict[str, Any] = {**asdict(regel), "volgnummer": volgnummer}
+                    rij["tijdstip"] = _utc(regel.tijdstip)
+                    rij["vorige_hash"] = vorige
+                    rij["hash"] = vorige = bereken_hash(rij, vorige)
+                    waarden = [rij[k] for k in _KOLOMMEN]
+                    if self.is_sqlite:
+                        waarden[1] = _tekst(regel.tijdstip)
+                    cur.execute(invoegen, waarden)
+                    # The head moves one entry at a time: its trigger accepts nothing else.
+                    cur.execute(kop_bij, (volgnummer, vorige))
         except _OPSLAGFOUTEN as fout:
             # Only the kind of failure: the message of a failed INSERT can echo values.
             raise ToegangslogOnbeschikbaar(

@@ -9,6 +9,7 @@ that are not pydantic models (the library's dataclass ``Snapshot``) use the base
 from __future__ import annotations
 
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any, cast
 from uuid import UUID
 
@@ -82,18 +83,19 @@ class PydanticMapper(Mapper[UUID]):
             cls = resolve_topic(stored_event.topic)
         except Exception as fout:
             raise MapperDeserialisationError(self._context(stored_event, fout)) from fout
-        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+        valideer, class_version = _SOORTEN.get(cls) or _soort(cls)
+        if valideer is None:
             return super().to_domain_event(stored_event)
         try:
             state = self._decode(stored_event.state)
-            class_version = getattr(cls, "class_version", 1)
             from_version = state.pop("class_version", 1)
             while from_version < class_version:
                 getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
                 from_version += 1
             state["originator_id"] = stored_event.originator_id
             state["originator_version"] = stored_event.originator_version
-            return cast(DomainEventProtocol[UUID], cls.model_validate(state))
+            # The model's own validator, without `model_validate`'s Python-level wrapper.
+            return cast(DomainEventProtocol[UUID], valideer(state))
         except Exception as fout:
             raise MapperDeserialisationError(self._context(stored_event, fout)) from fout
 
@@ -102,7 +104,10 @@ class PydanticMapper(Mapper[UUID]):
             stored_state = self.cipher.decrypt(stored_state)
         if self.compressor:
             stored_state = self.compressor.decompress(stored_state)
-        state = self.transcoder.decode(stored_state)
+        if type(self.transcoder) is OrjsonTranscoder:
+            state = orjson.loads(stored_state)
+        else:
+            state = self.transcoder.decode(stored_state)
         if not isinstance(state, dict):
             raise TypeError(f"opgeslagen toestand is geen object maar {type(state).__name__}")
         return state
@@ -116,6 +121,21 @@ class PydanticMapper(Mapper[UUID]):
             f"originator_version {stored_event.originator_version}: "
             f"{type(fout).__name__}: {_zonder_invoer(fout)}"
         )
+
+
+# Per event class: its pydantic validator (None: not a pydantic model) and class_version.
+# Looking up a missing class attribute on a pydantic class goes through its metaclass's
+# slow path; once per class is enough.
+_SOORTEN: dict[Any, tuple[Callable[[Any], Any] | None, int]] = {}
+
+
+def _soort(cls: Any) -> tuple[Callable[[Any], Any] | None, int]:
+    valideer = None
+    if isinstance(cls, type) and issubclass(cls, BaseModel):
+        valideer = cls.__pydantic_validator__.validate_python
+    soort = (valideer, getattr(cls, "class_version", 1))
+    _SOORTEN[cls] = soort
+    return soort
 
 
 def _zonder_invoer(fout: Exception) -> str:

@@ -1,0 +1,1 @@
+"""Benchmarks: runnable measurements with recorded results (see bench/README.md)."""

@@ -1,0 +1,51 @@
+"""Rebuild every view from the whole log (data from `bench.genereer`) and report events/s.
+
+.venv/bin/python -m bench.herbouw
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+
+from bench.gemeenschappelijk import argumenten, service_voor, settings_voor
+from projections import beheer
+from projections.samenstelling import bouw_runner
+
+DOEL_MINIMUM = 20_000  # issue 3
+DOEL = 50_000  # issues 3 and 5
+
+
+def herbouw(database_url: str, schema: str) -> dict[str, float]:
+    settings = settings_voor(database_url, schema, nieuw=False)
+    service = service_voor(settings)
+    runner = bouw_runner(settings, service)
+    try:
+        aantal = int(service.recorder.max_notification_id() or 0)
+        begin = time.perf_counter()
+        beheer.herbouw_alle(runner)
+        duur = time.perf_counter() - begin
+    finally:
+        runner.opslag.sluit()
+        service.close()
+    return {
+        "gebeurtenissen": aantal,
+        "seconden": round(duur, 2),
+        "per_seconde": round(aantal / duur),
+        "piek_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def main() -> None:
+    args = argumenten(__doc__ or "").parse_args()
+    uitkomst = herbouw(args.database_url, args.schema or "bench_data")
+    snelheid = uitkomst["per_seconde"]
+    print(
+        f"herbouw: {uitkomst['gebeurtenissen']} gebeurtenissen in {uitkomst['seconden']} s = "
+        f"{snelheid:,.0f}/s (minimum {DOEL_MINIMUM:,}: {snelheid / DOEL_MINIMUM:.2f}x, "
+        f"doel {DOEL:,}: {snelheid / DOEL:.2f}x); piek-RSS {uitkomst['piek_rss_mb']} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
