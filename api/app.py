@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
+from api.databasewacht import Databasewacht, DatabasewachtMiddleware
 from api.deps import NietGereed, NogNietBijgewerkt
 from api.middleware import BodyLimietMiddleware, VerzoekMiddleware
 from api.problemen import MEDIA_TYPE, probleem, registreer_foutafhandeling
@@ -32,7 +33,7 @@ from api.routers import (
 )
 from application.service import Zorgroute
 from infrastructure.logging import configure_logging
-from infrastructure.persistence import eventsourcing_env
+from infrastructure.persistence import database_bereikbaar, eventsourcing_env
 from infrastructure.settings import Settings
 from infrastructure.toegangslog import Toegangslog
 from projections.samenstelling import bouw_runner
@@ -171,9 +172,16 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
         app.state.service = service or await run_in_threadpool(_bouw_service, settings)
         weergaven = _Weergaven(app, settings)
         await run_in_threadpool(weergaven.start)
+        wacht = None
+        if not settings.is_sqlite:  # a local file does not go away; a server can
+            wacht = Databasewacht(lambda: database_bereikbaar(settings))
+            wacht.start()
+        app.state.databasewacht = wacht
         try:
             yield
         finally:
+            if wacht is not None:
+                wacht.stop()
             await run_in_threadpool(weergaven.stop)
             gebouwd, app.state.service = app.state.service, None
             if eigen:
@@ -198,6 +206,7 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
     app.state.settings = settings
     app.state.service = service
     app.state.runner = None
+    app.state.databasewacht = None
 
     registreer_foutafhandeling(app)
     app.add_exception_handler(NietGereed, _niet_gereed)
@@ -216,6 +225,7 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
         app.include_router(router)
 
     # Added last = outermost: every answer, a 413 too, gets a request id and a log line.
+    app.add_middleware(DatabasewachtMiddleware)
     app.add_middleware(BodyLimietMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(VerzoekMiddleware)
     app.openapi = _openapi(app)  # type: ignore[method-assign]

@@ -7,9 +7,13 @@ pupil's data, and internals help only an attacker.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import psycopg
+import psycopg_pool
+from eventsourcing import persistence as es_persistence
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -49,6 +53,7 @@ TITELS: dict[str, str] = {
     "niet_gereed": "Dienst niet gereed",
     "geen_toegang": "Geen toegang",
     "toegangslog_onbeschikbaar": "Toegangslog niet beschikbaar",
+    "database_onbereikbaar": "Database niet bereikbaar",
     "nog_niet_bijgewerkt": "Weergave nog niet bijgewerkt",
     "interne_fout": "Interne fout",
 }
@@ -276,8 +281,33 @@ async def _toegangslog_onbeschikbaar(_: Request, __: Exception) -> JSONResponse:
     )
 
 
+async def _database_weg(_: Request, __: Exception) -> JSONResponse:
+    # The database is away (restart, failover): a temporary condition, not a bug. The
+    # pools reconnect by themselves once it is back.
+    return probleem(
+        503,
+        "database_onbereikbaar",
+        "De database is even niet bereikbaar; er is niets opgeslagen of getoond. "
+        "Probeer het zo opnieuw.",
+        headers={"Retry-After": "2"},
+    )
+
+
+# What a database that is away raises, through eventsourcing and directly through psycopg.
+DATABASE_WEG: tuple[type[Exception], ...] = (
+    es_persistence.OperationalError,
+    es_persistence.InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    psycopg_pool.PoolTimeout,
+    sqlite3.OperationalError,
+)
+
+
 def registreer_foutafhandeling(app: FastAPI) -> None:
     app.add_exception_handler(ToegangslogOnbeschikbaar, _toegangslog_onbeschikbaar)
+    for fout in DATABASE_WEG:
+        app.add_exception_handler(fout, _database_weg)
     app.add_exception_handler(Regelfout, _regelfout)
     app.add_exception_handler(DomeinFout, _domeinfout)
     app.add_exception_handler(OngeldigToken, _ongeldig_token)
