@@ -10,12 +10,16 @@ SQLite cannot notify, so there it polls (and an in-process API wakes it after a 
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
+import psycopg_pool
 import structlog
+from eventsourcing import persistence as es_persistence
 from eventsourcing.application import Application
 
 from projections.basis import Projectie, Wijziging
@@ -23,6 +27,17 @@ from projections.opslag import Cursor, Opslag
 from projections.volger import Volger
 
 log = structlog.get_logger("zorgroute.projecties")
+
+# A failing database is not a poison event: stopping a view over it would need a manual
+# restart for what heals by itself. These propagate to the loop, which retries.
+DATABASEFOUTEN: tuple[type[BaseException], ...] = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    psycopg_pool.PoolTimeout,
+    sqlite3.OperationalError,
+    es_persistence.OperationalError,
+    es_persistence.InterfaceError,
+)
 
 STATUS_DDL = (
     "naam TEXT PRIMARY KEY, positie BIGINT NOT NULL, status TEXT NOT NULL, fout TEXT, "
@@ -184,6 +199,8 @@ class Projectierunner:
                 eigen = [w for w in wijzigingen if w.positie > verwacht]
                 projectie.verwerk(cur, eigen)
                 self._zet_positie(cur, projectie.naam, laatste, eigen)
+        except DATABASEFOUTEN:
+            raise  # the database, not this projection: the loop waits and tries again
         except Exception:
             self._zoek_gif(projectie, verwacht, [w for w in wijzigingen if w.positie > verwacht])
 
@@ -209,6 +226,8 @@ class Projectierunner:
                     projectie.verwerk(cur, [wijziging])
                     self._zet_positie(cur, projectie.naam, wijziging.positie, [wijziging])
                 vanaf = wijziging.positie
+            except DATABASEFOUTEN:
+                raise
             except Exception as fout:
                 # Only the type and message: a handler's error text must not carry pupil data,
                 # and our own handlers raise messages without it.
