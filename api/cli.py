@@ -50,6 +50,15 @@ def _lijst(waarden: list[str] | None) -> list[str] | None:
 def serve(
     host: Annotated[str, typer.Option(help="Adres om op te luisteren.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Poort om op te luisteren.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Aantal API-processen. Meer dan 1 vraagt een aparte `zorgroute projector` "
+            "(ZORGROUTE_PROJECTIES_IN_PROCES=false).",
+        ),
+    ] = 1,
 ) -> None:
     """Start de HTTP-API (weigert te starten zonder JWT-sleutel en id-sleutel)."""
     settings = _settings()
@@ -57,6 +66,12 @@ def serve(
         settings.vereist_sleutels()
     except ConfiguratieFout as fout:
         _stop(f"kan niet starten: {fout}. Zet de variabele(n) in de omgeving (zie README).")
+    if workers > 1 and settings.projecties_in_proces:
+        # Several workers each keeping the views would only compete for the same rows.
+        _stop(
+            "met --workers > 1 houdt een aparte `zorgroute projector` de weergaven bij; "
+            "zet ZORGROUTE_PROJECTIES_IN_PROCES=false."
+        )
 
     import uvicorn  # only here: `token` and `seed-demo` should not pay for the import
 
@@ -72,6 +87,7 @@ def serve(
         port=port,
         log_config=None,
         access_log=False,
+        workers=workers,
         proxy_headers=False,
     )
 

@@ -1,0 +1,169 @@
+"""Command throughput over HTTP on PostgreSQL: the API started the way users run it
+(`zorgroute serve`, plus `zorgroute projector`), load from a separate process, next to
+a raw one-row-insert baseline (pgbench) on the same database in the same run.
+
+    .venv/bin/python -m bench.opdrachten --workers 1 --clients 8 32
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+from bench.gemeenschappelijk import argumenten, settings_voor
+from infrastructure.auth import maak_token
+from infrastructure.persistence import postgres_doel
+
+WORTEL = Path(__file__).resolve().parents[1]
+
+
+def _vrije_poort() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start(args: list[str], omgeving: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as uit:
+        return subprocess.Popen(
+            [sys.executable, "-m", "api.cli", *args], cwd=WORTEL, env=omgeving,
+            stdout=uit, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+
+def _rss_mb(pid: int) -> float:
+    """Peak RSS of a process and its children (uvicorn workers), in MB."""
+    totaal = 0
+    for kandidaat in [pid, *_kinderen(pid)]:
+        try:
+            for regel in Path(f"/proc/{kandidaat}/status").read_text().splitlines():
+                if regel.startswith("VmHWM:"):
+                    totaal = max(totaal, int(regel.split()[1]))
+        except OSError:
+            continue
+    return round(totaal / 1024, 1)
+
+
+def _kinderen(pid: int) -> list[int]:
+    try:
+        tekst = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in tekst.split()]
+
+
+def pgbench(database_url: str, schema: str, clients: int, seconden: float) -> float | None:
+    """Raw one-row INSERT + commit per transaction; None when pgbench is not installed."""
+    uitvoerbaar = shutil.which("pgbench") or next(
+        iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None
+    )
+    if uitvoerbaar is None:
+        return None
+    with psycopg.connect(database_url, autocommit=True) as verbinding:
+        verbinding.execute(f'CREATE TABLE IF NOT EXISTS "{schema}".basislijn (x int)')
+    doel = postgres_doel(database_url)
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(f'INSERT INTO "{schema}".basislijn (x) VALUES (1);\n')
+    uit = subprocess.run(
+        [str(uitvoerbaar), "-n", "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(int(seconden)),
+         "-f", script.name, "-h", doel.host, "-p", str(doel.port), "-U", doel.user or "postgres", doel.dbname],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    os.unlink(script.name)
+    for regel in uit.stdout.splitlines():
+        if regel.startswith("tps ="):
+            return float(regel.split()[2])
+    return None
+
+
+def opdrachten(
+    database_url: str, schema: str, clients: list[int], workers: int, seconden: float
+) -> list[dict[str, Any]]:
+    settings = settings_voor(database_url, schema, nieuw=True)
+    assert settings.jwt_secret is not None and settings.id_sleutel is not None
+    poort = _vrije_poort()
+    omgeving = {k: v for k, v in os.environ.items() if not k.startswith("ZORGROUTE_")} | {
+        "ZORGROUTE_DATABASE_URL": settings.database_url,
+        "ZORGROUTE_JWT_SECRET": settings.jwt_secret.get_secret_value(),
+        "ZORGROUTE_ID_SLEUTEL": settings.id_sleutel.get_secret_value(),
+        "ZORGROUTE_LOG_LEVEL": "WARNING",
+        "ZORGROUTE_PROJECTIES_IN_PROCES": "false",
+    }
+    logmap = Path(tempfile.mkdtemp(prefix="zorgroute-bench-"))
+    api = _start(
+        ["serve", "--port", str(poort), "--workers", str(workers)], omgeving, logmap / "api.log"
+    )
+    projector = _start(["projector"], omgeving, logmap / "projector.log")
+    url = f"http://127.0.0.1:{poort}"
+    token = maak_token(settings.jwt_secret.get_secret_value(), sub="zc-bench", naam="Bench",
+                       rol="zorgcoordinator", school="99XX")  # fmt: skip
+    uitkomsten = []
+    try:
+        einde = time.monotonic() + 60
+        while time.monotonic() < einde:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        for aantal in clients:
+            last = subprocess.run(
+                [sys.executable, "-m", "bench.last", "--url", url, "--token", token,
+                 "--clients", str(aantal), "--seconden", str(seconden)],
+                cwd=WORTEL, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            meting = json.loads(last.stdout.strip().splitlines()[-1])
+            basis = pgbench(database_url, schema, aantal, seconden)
+            meting |= {
+                "clients": aantal,
+                "workers": workers,
+                "basislijn_per_seconde": basis,
+                "verhouding": round(meting["per_seconde"] / basis, 3) if basis else None,
+                "api_piek_rss_mb": _rss_mb(api.pid),
+            }
+            uitkomsten.append(meting)
+    finally:
+        for proces in (api, projector):
+            os.killpg(proces.pid, signal.SIGTERM)
+            proces.wait(timeout=30)
+        shutil.rmtree(logmap, ignore_errors=True)
+    return uitkomsten
+
+
+def main() -> None:
+    parser = argumenten(__doc__ or "")
+    parser.add_argument("--clients", type=int, nargs="+", default=[8, 32])
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--seconden", type=float, default=15.0)
+    args = parser.parse_args()
+    for m in opdrachten(
+        args.database_url,
+        args.schema or "bench_opdrachten",
+        args.clients,
+        args.workers,
+        args.seconden,
+    ):
+        lat = m["latentie_ms"]
+        print(
+            f"{m['clients']:>3} clients, {m['workers']} worker(s): {m['per_seconde']:,.0f} opdrachten/s "
+            f"(p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms); "
+            f"basislijn {m['basislijn_per_seconde']:,.0f}/s; verhouding {m['verhouding']}; "
+            f"API-RSS {m['api_piek_rss_mb']} MB; fouten {m['fouten']}"
+        )
+
+
+if __name__ == "__main__":
+    main()
