@@ -56,7 +56,8 @@ class Poortwachter:
     ) -> DossierFeiten:
         bron = bron or GEEN_BRON
         feiten = feiten_van(casus)
-        besluit = mag_lezen(g, feiten, bron.noodtoegang)
+        wat = "geschiedenis" if object == "geschiedenis" else "lezen"
+        besluit = mag_lezen(g, feiten, bron.noodtoegang, wat)
         actie: Actie = "noodtoegang" if besluit.noodtoegang else "lezen"
         self._log(g, besluit, actie, object, bron, casus)
         if not besluit.toegestaan:
@@ -169,6 +170,7 @@ def beperk_dossier(
     g: Gebruiker, feiten: DossierFeiten, weergave: dict[str, Any], verwezen_op: str | None
 ) -> dict[str, Any]:
     soort = weergave_voor(g, feiten)
+    weergave["weergave"] = soort
     if not ziet_naam(g, feiten):
         for veld in _PERSOONSGEGEVENS:
             weergave["onderwerp"].pop(veld, None)
@@ -181,6 +183,7 @@ def beperk_dossier(
         eigen = [s for s in weergave["signalen"] if s["gemeld_door"]["id"] == g.sub]
         return {
             "casus_id": weergave["casus_id"],
+            "versie": weergave["versie"],
             "weergave": "docent",
             "signalen": eigen,
             "terugkoppelingen": weergave.get("terugkoppelingen", []),

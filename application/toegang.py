@@ -109,6 +109,10 @@ LEZEN: tuple[Regel, ...] = (
     ("docent", ("eigen_signaal",)),
 )
 
+# The history: every event with all its free text. A teacher's own signal does not open
+# it (they see their signals and the feedback on them, nothing more).
+GESCHIEDENIS: tuple[Regel, ...] = tuple(r for r in LEZEN if r != ("docent", ("eigen_signaal",)))
+
 # Break-glass: these roles may open a file outside their relation, giving a reason.
 NOODTOEGANG_ROLLEN = ("zorgteam", "teamleider")
 
@@ -170,13 +174,16 @@ def mag_schrijven(g: Gebruiker, handeling: str, f: DossierFeiten | None) -> Besl
     return Besluit(True, f"{handeling}:{regel}")
 
 
-def mag_lezen(g: Gebruiker, f: DossierFeiten, noodtoegang: str | None = None) -> Besluit:
-    regel = _past(LEZEN, g, f)
+def mag_lezen(
+    g: Gebruiker, f: DossierFeiten, noodtoegang: str | None = None, wat: str = "lezen"
+) -> Besluit:
+    """May this caller read this file (`wat`: "lezen") or its history ("geschiedenis")?"""
+    regel = _past(GESCHIEDENIS if wat == "geschiedenis" else LEZEN, g, f)
     if regel is not None:
-        return Besluit(True, f"lezen:{regel}")
+        return Besluit(True, f"{wat}:{regel}")
     if noodtoegang and g.rol in NOODTOEGANG_ROLLEN:
-        return Besluit(True, f"lezen:{g.rol}:noodtoegang", noodtoegang=True)
-    return Besluit(False, "lezen:geen_regel")
+        return Besluit(True, f"{wat}:{g.rol}:noodtoegang", noodtoegang=True)
+    return Besluit(False, f"{wat}:geen_regel")
 
 
 def mag_overzicht(g: Gebruiker, soort: str) -> Besluit:

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime
 from api.deps import App, BronDep, CasusId, CurrentUser
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
-from api.schemas.antwoorden import CasusWeergave, Geschiedenis
+from api.schemas.antwoorden import DossierWeergave, Geschiedenis
 
 router = APIRouter(prefix=API_PREFIX, tags=["dossiers"])
 
@@ -19,7 +19,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["dossiers"])
 @router.get(
     "/casussen/{casus_id}",
     name="lees_casus",
-    response_model=CasusWeergave,
+    response_model=DossierWeergave,
     # Optional subject fields (a class has no name) are absent, not null.
     response_model_exclude_unset=True,
     summary="Dossier lezen, nu of op een moment / Read a case file",

@@ -7,7 +7,7 @@ passes through instead of failing the response.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -46,7 +46,8 @@ class OnderwerpWeergave(_Open):
 
 class SignaalWeergave(_Open):
     categorieen: list[str]
-    omschrijving: str
+    # null for the ZAT: a signal's text from before the referral is not shared with it.
+    omschrijving: str | None
     bron: str
     veiligheidszorg: bool
     gemeld_door: ActorWeergave
@@ -95,6 +96,8 @@ class InterventieWeergave(_Open):
 class CasusWeergave(_Open):
     """The case file, now or at a moment (api.md, "Reads")."""
 
+    # `extern`: the part shared with the ZAT (see docs/toegang.md).
+    weergave: Literal["volledig", "extern"] = "volledig"
     casus_id: UUID
     versie: int
     school: str
@@ -117,6 +120,24 @@ class CasusWeergave(_Open):
     volgende_evaluatie: date | None
     geopend_op: datetime
     gewijzigd_op: datetime
+
+
+class TerugkoppelingWeergave(_Open):
+    datum: date
+    inhoud: str
+
+
+class DocentWeergave(_Open):
+    """What a subject teacher sees of a file: their own signals and the feedback on them."""
+
+    weergave: Literal["docent"]
+    casus_id: UUID
+    versie: int
+    signalen: list[SignaalWeergave]
+    terugkoppelingen: list[TerugkoppelingWeergave]
+
+
+DossierWeergave = Annotated[CasusWeergave | DocentWeergave, Field(discriminator="weergave")]
 
 
 class GeschiedenisItem(_Open):
