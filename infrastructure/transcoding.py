@@ -8,8 +8,8 @@ that are not pydantic models (the library's dataclass ``Snapshot``) use the base
 
 from __future__ import annotations
 
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, cast
 from uuid import UUID
 

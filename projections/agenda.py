@@ -34,7 +34,14 @@ from typing import Any, ClassVar
 
 import orjson
 
-from projections.basis import Projectie, Wijziging, lees_rijen, schrijf_rijen, weergavenaam
+from projections.basis import (
+    Projectie,
+    Wijziging,
+    datum_van,
+    lees_rijen,
+    schrijf_rijen,
+    weergavenaam,
+)
 from projections.formaten import IcsGebeurtenis, als_csv, als_ics
 from projections.opslag import Cursor, Opslag, Rij
 
@@ -84,15 +91,23 @@ class Agenda(Projectie):
     indexen: ClassVar[dict[str, str]] = {"agenda_school_niveau": "agenda:school, status, niveau"}
 
     def verwerk(self, cur: Cursor, wijzigingen: Sequence[Wijziging]) -> None:
-        rijen = lees_rijen(cur, self.t("agenda"), {w.casus_id for w in wijzigingen})
+        laatste: dict[str, Wijziging] = {}
         for w in wijzigingen:
-            rij = rijen.setdefault(w.casus_id, dict.fromkeys(KOLOMMEN))
+            laatste[w.casus_id] = w
+        rijen = lees_rijen(cur, self.t("agenda"), set(laatste))
+        for w in wijzigingen:
+            rij = rijen.get(w.casus_id)
+            if rij is None:
+                rij = rijen[w.casus_id] = dict.fromkeys(KOLOMMEN)
             _pas_toe(rij, w)
+        # The file's current state is that after its last event in the batch.
+        for casus_id, w in laatste.items():
+            _zet_stand(rijen[casus_id], w)
         schrijf_rijen(cur, self.t("agenda"), KOLOMMEN, list(rijen.values()))
 
 
-def _pas_toe(rij: Rij, w: Wijziging) -> None:
-    na, d, e = w.na, w.details, w.gebeurtenis
+def _zet_stand(rij: Rij, w: Wijziging) -> None:
+    na, d = w.na, w.details
     rij.update(
         casus_id=w.casus_id,
         school=d["school"],
@@ -109,7 +124,12 @@ def _pas_toe(rij: Rij, w: Wijziging) -> None:
         opschalen=int(d["opschalen"]),
         startdocument=orjson.dumps(d["startdocument"]).decode() if d["startdocument"] else None,
     )
-    datum = getattr(e, "datum", None)
+
+
+def _pas_toe(rij: Rij, w: Wijziging) -> None:
+    """The traject's facts from one event (only `TRAJECTFEITEN` are read or written)."""
+    e = w.gebeurtenis
+    datum = datum_van(e)
     dag = datum.isoformat() if isinstance(datum, date) else None
     if w.type == "CasusHeropend":
         rij.update(dict.fromkeys(TRAJECTFEITEN))

@@ -87,7 +87,10 @@ def actie_van(gebeurtenis: Casus.Event) -> str:
 def _utc_tekst(moment: datetime) -> str:
     # One fixed format (UTC, always microseconds) so that text order is time order on
     # both databases; isoformat() alone drops ".000000" and would break that.
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    utc = moment.astimezone(UTC)
+    if utc.year >= 1000:  # the same text as strftime below, several times faster
+        return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "+00:00"
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
 
 
 class Audittrail(Projectie):
@@ -109,24 +112,21 @@ class Audittrail(Projectie):
     def verwerk(self, cur: Cursor, wijzigingen: Sequence[Wijziging]) -> None:
         rijen = [self._rij(w) for w in wijzigingen]
         # Keyed on the log position: a replayed batch writes the same rows, never twice.
-        cur.executemany(
-            f"INSERT INTO {self.t('audittrail')} ({', '.join(KOLOMMEN)}) "
-            f"VALUES ({', '.join(['%s'] * len(KOLOMMEN))}) ON CONFLICT (positie) DO NOTHING",
-            rijen,
-        )
+        cur.voeg_toe(self.t("audittrail"), KOLOMMEN, rijen, conflict="positie")
 
     @staticmethod
     def _rij(w: Wijziging) -> tuple[Any, ...]:
         g = w.gebeurtenis
+        actor = g.actor
         return (
             w.positie,
             w.casus_id,
             w.details["school"],
             g.originator_version,
             _utc_tekst(g.timestamp),
-            g.actor.id,
-            g.actor.naam,
-            g.actor.rol,
+            actor.id,
+            actor.naam,
+            actor.rol,
             actie_van(g),
             w.type,
             g.toelichting,

@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, ClassVar
 
 from domain.casus import Casus
@@ -53,10 +51,12 @@ def stand_van(casus: Casus | None) -> dict[str, Any]:
     }
 
 
-def details_van(casus: Casus) -> dict[str, Any]:
+def details_van(casus: Casus, bewaard: dict[str, Any] | None = None) -> dict[str, Any]:
     """What views show beyond the structural fields, as a snapshot (the aggregate itself
-    keeps changing while a batch is processed)."""
+    keeps changing while a batch is processed). `bewaard`, kept per file by the caller,
+    reuses the JSON of value objects that did not change (they are immutable)."""
     onderwerp = casus.onderwerp
+    bewaard = {} if bewaard is None else bewaard
     return {
         "school": casus.school,
         "type": onderwerp.type,
@@ -68,12 +68,8 @@ def details_van(casus: Casus) -> dict[str, Any]:
         "intern_begeleider_naam": (
             casus.intern_begeleider.naam if casus.intern_begeleider else None
         ),
-        "startdocument": (
-            casus.startdocument.model_dump(mode="json") if casus.startdocument else None
-        ),
-        "kernteam_aanmelding": (
-            casus.kernteam_aanmelding.model_dump(mode="json") if casus.kernteam_aanmelding else None
-        ),
+        "startdocument": _json(casus.startdocument, "startdocument", bewaard),
+        "kernteam_aanmelding": _json(casus.kernteam_aanmelding, "kernteam_aanmelding", bewaard),
         "opschalen": casus.opschalen,
         "afsluitreden": casus.afsluitreden,
         "heeft_plan": casus.handelingsplan is not None,
@@ -83,39 +79,65 @@ def details_van(casus: Casus) -> dict[str, Any]:
     }
 
 
+def _json(waarde: Any, sleutel: str, bewaard: dict[str, Any]) -> Any:
+    if waarde is None:
+        return None
+    vorige = bewaard.get(sleutel)
+    if vorige is not None and vorige[0] is waarde:
+        return vorige[1]
+    dump = waarde.model_dump(mode="json")
+    bewaard[sleutel] = (waarde, dump)
+    return dump
+
+
+def datum_van(gebeurtenis: Any) -> Any:
+    """The event's `datum` field, or None when it has none. A pydantic model keeps its
+    fields in `__dict__`; `getattr` with a default on a missing one is a slow path."""
+    return gebeurtenis.__dict__.get("datum")
+
+
 def _datum(waarde: Any) -> str | None:
     return waarde.isoformat() if waarde is not None else None
 
 
-@dataclass(frozen=True)
 class Wijziging:
-    """One event on a file, with the file's state just before and right after it."""
+    """One event on a file, with the file's state just before and right after it.
+    Read-only by convention: `voor` of one change may be the `na` of the previous one."""
 
-    positie: int
-    gebeurtenis: Casus.Event
-    voor: dict[str, Any]
-    na: dict[str, Any]
-    details: dict[str, Any]
+    __slots__ = ("_tijdstip", "casus_id", "details", "gebeurtenis", "na", "positie", "type", "voor")
 
-    @cached_property
-    def type(self) -> str:
-        return type(self.gebeurtenis).__name__
+    def __init__(
+        self,
+        positie: int,
+        gebeurtenis: Casus.Event,
+        voor: dict[str, Any],
+        na: dict[str, Any],
+        details: dict[str, Any],
+    ) -> None:
+        self.positie = positie
+        self.gebeurtenis = gebeurtenis
+        self.voor = voor
+        self.na = na
+        self.details = details
+        self.type: str = type(gebeurtenis).__name__
+        self.casus_id = str(gebeurtenis.originator_id)
+        self._tijdstip: str | None = None
 
-    @cached_property
-    def casus_id(self) -> str:
-        return str(self.gebeurtenis.originator_id)
-
-    @cached_property
+    @property
     def tijdstip(self) -> str:
-        return self.gebeurtenis.timestamp.isoformat()
+        if self._tijdstip is None:
+            self._tijdstip = self.gebeurtenis.timestamp.isoformat()
+        return self._tijdstip
 
     def gewijzigd(self) -> dict[str, dict[str, Any]]:
         """{veld: {oud, nieuw}} for the structural fields this event changed."""
-        return {
-            veld: {"oud": self.voor.get(veld), "nieuw": self.na.get(veld)}
-            for veld in STRUCTURELE_VELDEN
-            if self.voor.get(veld) != self.na.get(veld)
-        }
+        voor, na = self.voor, self.na
+        uit = {}
+        for veld in STRUCTURELE_VELDEN:
+            oud, nieuw = voor.get(veld), na.get(veld)
+            if oud != nieuw:
+                uit[veld] = {"oud": oud, "nieuw": nieuw}
+        return uit
 
 
 class Projectie(ABC):
@@ -141,9 +163,13 @@ class Projectie(ABC):
             raise KeyError(f"{self.naam} kent tabel {tabel} niet")
         return f"pv_{tabel}{self.achtervoegsel}"
 
-    def maak_tabellen(self, cur: Cursor) -> None:
+    def maak_tabellen(self, cur: Cursor, *, met_indexen: bool = True) -> None:
+        """The tables, and unless told otherwise their indexes (a rebuild fills fresh tables
+        without them and builds them once at the swap, much cheaper than row by row)."""
         for tabel, kolommen in self.tabellen.items():
             cur.execute(f"CREATE TABLE IF NOT EXISTS {self.t(tabel)} ({kolommen})")
+        if not met_indexen:
+            return
         for index, definitie in self.indexen.items():
             tabel, _, kolommen = definitie.partition(":")
             cur.execute(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +16,9 @@ from projections.runner import Projectierunner, _nu
 from projections.volger import Volger
 
 Voortgang = Callable[[int, int], None]
+# A rebuild replays every file: a bigger cache means fewer misses (a miss re-reads the
+# file's events), but every cached aggregate stays in memory (~5 kB each).
+HERBOUW_CACHE = 20_000
 
 
 def status(runner: Projectierunner) -> list[dict[str, Any]]:
@@ -96,22 +103,18 @@ def herbouw_alle(
     with runner.opslag.transactie() as cur:
         for _, nieuw in paren:
             nieuw.verwijder_tabellen(cur)
-            nieuw.maak_tabellen(cur)
-    volger = Volger(runner.app)
-    einde = volger.laatste_positie()
-    positie = 0
-    while True:
-        wijzigingen, laatste = volger.lees(positie, runner.herbouw_batch)
-        if laatste == positie:
-            break
-        with runner.opslag.transactie() as cur:
-            for _, nieuw in paren:
-                nieuw.verwerk(cur, wijzigingen)
-        positie = laatste
-        if voortgang is not None:
-            voortgang(positie, max(einde, positie))
+            nieuw.maak_tabellen(cur, met_indexen=False)  # built once, at the swap
+    volger = Volger(runner.app, cache_grootte=HERBOUW_CACHE)
+    # A rebuild churns through millions of short-lived objects next to a large, long-lived
+    # cache; the default cyclic-GC thresholds then rescan that cache over and over.
+    drempels = gc.get_threshold()
+    gc.set_threshold(max(drempels[0], 50_000), *drempels[1:])
+    try:
+        positie = _vul(runner, paren, volger, voortgang)
+    finally:
+        gc.set_threshold(*drempels)
     for (oud, nieuw), naam in zip(paren, gekozen, strict=True):
-        with runner.opslag.transactie() as cur:
+        with runner.opslag.transactie(vers=True) as cur:
             runner._vergrendel(cur, naam)
             # Events that arrived during the rebuild go in under the lock, then the swap.
             bijgewerkt = positie
@@ -130,10 +133,69 @@ def herbouw_alle(
     return positie
 
 
+def _vul(
+    runner: Projectierunner, paren: list[Any], volger: Volger, voortgang: Voortgang | None
+) -> int:
+    """Fill the fresh tables up to the end of the log; returns the position reached."""
+    positie = 0
+    while True:
+        einde = volger.laatste_positie()
+        if einde <= positie:
+            return positie
+        for notificaties, laatste in lees_vooruit(runner.app, positie, einde, runner.herbouw_batch):
+            wijzigingen = volger.wijzigingen(notificaties)
+            with runner.opslag.transactie(vers=True) as cur:
+                for _, nieuw in paren:
+                    nieuw.verwerk(cur, wijzigingen)
+            positie = laatste
+            if voortgang is not None:
+                voortgang(positie, max(einde, positie))
+
+
+def lees_vooruit(
+    app: Any, na: int, tot: int, batch: int
+) -> Iterator[tuple[list[tuple[int, Any]], int]]:
+    """The log entries in (na, tot] as ((position, entry) list, last position) batches,
+    the next batch read by a thread while the caller works on this one: the database
+    and the driver's I/O (which releases the GIL) overlap with decoding and writing."""
+    wachtrij: queue.Queue[Any] = queue.Queue(maxsize=2)
+    gestopt = threading.Event()
+
+    def lezer() -> None:
+        try:
+            vanaf = na
+            while vanaf < tot and not gestopt.is_set():
+                notificaties = app.recorder.select_notifications(
+                    start=vanaf + 1, limit=batch, stop=tot, inclusive_of_start=True
+                )
+                if not notificaties:
+                    break
+                vanaf = notificaties[-1].id
+                wachtrij.put(([(n.id, n) for n in notificaties], vanaf))
+        except BaseException as fout:  # handed to the caller's thread
+            wachtrij.put(fout)
+        finally:
+            wachtrij.put(None)
+
+    draad = threading.Thread(target=lezer, name="herbouw-lezer", daemon=True)
+    draad.start()
+    try:
+        while (item := wachtrij.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        gestopt.set()
+        while draad.is_alive():  # unblock a reader waiting on a full queue
+            with contextlib.suppress(queue.Empty):
+                wachtrij.get(timeout=0.05)
+        draad.join()
+
+
 def _wissel(cur: Cursor, oud: Any, nieuw: Any) -> None:
     oud.verwijder_tabellen(cur)
     for index in nieuw.indexen:
         cur.execute(f"DROP INDEX IF EXISTS ix_{index}{nieuw.achtervoegsel}")
     for tabel in oud.tabellen:
         cur.execute(f"ALTER TABLE {nieuw.t(tabel)} RENAME TO {oud.t(tabel)}")
-    oud.maak_tabellen(cur)  # recreates the indexes under their own names
+    oud.maak_tabellen(cur)  # (re)creates the indexes under their own names

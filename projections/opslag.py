@@ -8,7 +8,6 @@ projection is written once and gives the same answers on both backends.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import re
 import sqlite3
 import threading
@@ -20,25 +19,64 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 Dialect = Literal["sqlite", "postgres"]
-_PLEK = re.compile(r"%s")
 _VALUES = re.compile(r"VALUES \((?:%s, )*%s\)")
 Rij = dict[str, Any]
+_VERTAALD: dict[str, dict[str, str]] = {"sqlite": {}, "postgres": {}}
+_MEERVOUDIG: dict[tuple[str, str, int], str] = {}
+
+
+def _vertaal(tekst: str, dialect: Dialect, vanaf: int = 1) -> str:
+    if dialect == "sqlite":
+        return tekst.replace("%s", "?")
+    # PostgreSQL gets its native $n placeholders through a RawCursor: psycopg then
+    # sends the text as is, instead of parsing every (long, multi-row) statement.
+    delen = tekst.split("%s")
+    laatste = len(delen) - 1
+    return "".join(deel if i == laatste else f"{deel}${vanaf + i}" for i, deel in enumerate(delen))
+
+
+def _meervoudig(tekst: str, dialect: Dialect, aantal: int) -> str:
+    """`tekst` with its one `VALUES (%s, …)` repeated for `aantal` rows, in the dialect."""
+    sleutel = (tekst, dialect, aantal)
+    sql = _MEERVOUDIG.get(sleutel)
+    if sql is not None:
+        return sql
+    gevonden = _VALUES.search(tekst)
+    assert gevonden is not None
+    voor, na = tekst[: gevonden.start()], tekst[gevonden.end() :]
+    breedte = gevonden.group(0).count("%s")
+    if dialect == "sqlite":
+        rijen = ", ".join(["(" + ", ".join(["?"] * breedte) + ")"] * aantal)
+    else:
+        eerst = voor.count("%s") + 1
+        rijen = ", ".join(
+            "(" + ", ".join([f"${n}" for n in range(begin, begin + breedte)]) + ")"
+            for begin in range(eerst, eerst + aantal * breedte, breedte)
+        )
+    verder = voor.count("%s") + aantal * breedte + 1
+    sql = _vertaal(voor, dialect) + "VALUES " + rijen + _vertaal(na, dialect, verder)
+    if len(_MEERVOUDIG) > 2_000:
+        _MEERVOUDIG.clear()
+    _MEERVOUDIG[sleutel] = sql
+    return sql
 
 
 class Cursor:
     """The few operations projections need, the same on both databases."""
 
-    def __init__(self, ruw: Any, dialect: Dialect) -> None:
+    def __init__(self, ruw: Any, dialect: Dialect, *, vers: bool = False) -> None:
         self._ruw = ruw
         self.dialect = dialect
+        # Writing into freshly made tables during a rebuild (see `voeg_toe`).
+        self.vers = vers
 
     def _sql(self, tekst: str) -> str:
-        if self.dialect == "sqlite":
-            return tekst.replace("%s", "?")
-        # PostgreSQL gets its native $n placeholders through a RawCursor: psycopg then
-        # sends the text as is, instead of parsing every (long, multi-row) statement.
-        teller = itertools.count(1)
-        return _PLEK.sub(lambda _: f"${next(teller)}", tekst)
+        vertaald = _VERTAALD[self.dialect].get(tekst)
+        if vertaald is None:
+            vertaald = _vertaal(tekst, self.dialect)
+            if len(_VERTAALD[self.dialect]) < 10_000:  # texts come from code: few
+                _VERTAALD[self.dialect][tekst] = vertaald
+        return vertaald
 
     def execute(self, tekst: str, params: Sequence[Any] = ()) -> Cursor:
         self._ruw.execute(self._sql(tekst), tuple(params))
@@ -53,15 +91,32 @@ class Cursor:
         if gevonden is None:
             self._ruw.executemany(self._sql(tekst), [tuple(r) for r in rijen])
             return
-        plek = gevonden.group(0)
-        breedte = plek.count("%s")
+        breedte = gevonden.group(0).count("%s")
         # Stay under both databases' limits on bound parameters per statement.
         per_keer = max(1, 30_000 // breedte)
         for start in range(0, len(rijen), per_keer):
             deel = rijen[start : start + per_keer]
-            waarden = ", ".join([plek.removeprefix("VALUES ")] * len(deel))
-            sql = tekst[: gevonden.start()] + "VALUES " + waarden + tekst[gevonden.end() :]
-            self._ruw.execute(self._sql(sql), [w for rij in deel for w in rij])
+            sql = _meervoudig(tekst, self.dialect, len(deel))
+            self._ruw.execute(sql, [w for rij in deel for w in rij])
+
+    def voeg_toe(
+        self, tabel: str, kolommen: Sequence[str], rijen: Sequence[Sequence[Any]], conflict: str
+    ) -> None:
+        """Append rows, skipping any that conflict on `conflict` (the key columns). On a
+        fresh PostgreSQL table being rebuilt (`vers`) this is a COPY, many times cheaper
+        than INSERT; the rebuild writes every key once, so there is nothing to skip."""
+        if not rijen:
+            return
+        if self.vers and self.dialect == "postgres":
+            with self._ruw.copy(f"COPY {tabel} ({', '.join(kolommen)}) FROM STDIN") as copy:
+                for rij in rijen:
+                    copy.write_row(rij)
+            return
+        self.executemany(
+            f"INSERT INTO {tabel} ({', '.join(kolommen)}) "
+            f"VALUES ({', '.join(['%s'] * len(kolommen))}) ON CONFLICT ({conflict}) DO NOTHING",
+            rijen,
+        )
 
     def fetchall(self) -> list[Rij]:
         rijen = self._ruw.fetchall()
@@ -143,14 +198,15 @@ class Opslag:
         return self._pool
 
     @contextlib.contextmanager
-    def transactie(self) -> Iterator[Cursor]:
+    def transactie(self, *, vers: bool = False) -> Iterator[Cursor]:
         """One write transaction; on SQLite it takes the write lock up front (IMMEDIATE),
-        so that two writers never both read a position and then both advance it."""
+        so that two writers never both read a position and then both advance it.
+        `vers`: the writes go to fresh tables of a rebuild (see `Cursor.voeg_toe`)."""
         if self.dialect == "sqlite":
             verbinding = self._sqlite()
             verbinding.execute("BEGIN IMMEDIATE")
             try:
-                yield Cursor(verbinding.cursor(), "sqlite")
+                yield Cursor(verbinding.cursor(), "sqlite", vers=vers)
             except BaseException:
                 verbinding.execute("ROLLBACK")
                 raise
@@ -161,7 +217,7 @@ class Opslag:
             verbinding.transaction(),
             verbinding.cursor() as cur,
         ):
-            yield Cursor(cur, "postgres")
+            yield Cursor(cur, "postgres", vers=vers)
 
     @contextlib.contextmanager
     def lezen(self) -> Iterator[Cursor]:

@@ -78,27 +78,19 @@ class Trends(Projectie):
                 continue
             dag = signaal.timestamp.astimezone(NEDERLAND).date()
             onderwerp = signaal.onderwerp  # class/department/year as they were at the signal
+            gedeeld = (
+                w.details["school"],
+                dag.isoformat(),
+                periode_sleutel(dag, "week"),
+                periode_sleutel(dag, "maand"),
+                onderwerp.afdeling,
+                onderwerp.leerjaar,
+                onderwerp.klas,
+            )
             for categorie in dict.fromkeys(signaal.categorieen):
-                rijen.append(
-                    (
-                        w.positie,
-                        categorie,
-                        w.details["school"],
-                        dag.isoformat(),
-                        periode_sleutel(dag, "week"),
-                        periode_sleutel(dag, "maand"),
-                        onderwerp.afdeling,
-                        onderwerp.leerjaar,
-                        onderwerp.klas,
-                    )
-                )
-        # ON CONFLICT: replaying a batch after a crash-before-commit must not double-count.
-        cur.executemany(
-            f"INSERT INTO {self.t('trends')} ({', '.join(KOLOMMEN)}) "
-            f"VALUES ({', '.join(['%s'] * len(KOLOMMEN))}) "
-            "ON CONFLICT (positie, categorie) DO NOTHING",
-            rijen,
-        )
+                rijen.append((w.positie, categorie, *gedeeld))
+        # Skip on conflict: replaying a batch after a crash-before-commit must not double-count.
+        cur.voeg_toe(self.t("trends"), KOLOMMEN, rijen, conflict="positie, categorie")
 
 
 # ---- periods -----------------------------------------------------------------------------

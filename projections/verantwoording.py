@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from domain.identiteit import schooljaar_van
 from domain.waarden import NIVEAUS, AfsluitReden, Categorie
-from projections.basis import Projectie, Wijziging
+from projections.basis import Projectie, Wijziging, datum_van
 from projections.formaten import als_csv as _csv
 from projections.onderdrukking import MARKERING, Tabel, mediaan, percentage, publiceer
 from projections.opslag import Cursor, Opslag
@@ -58,6 +58,8 @@ LABELS = {
     "afgesloten": "Afgesloten, totaal",
 }
 # fmt: on
+STAND = ("positie", "casus_id", "school", "soort", "datum", "niveau", "status")
+FEITEN = (*STAND[:3], "volgnr", "schooljaar", "tabel", "cel", "traject", "datum")
 STAPPEN = {
     "IngebrachtInOZS": "ozs_inbreng",
     "DoorverwezenNaarZAT": "zat_verwijzing",
@@ -68,7 +70,7 @@ STAPPEN = {
 def peildatum(w: Wijziging) -> date:
     """The business date of an event (`datum`), else the Dutch calendar day it was recorded
     (signals, reopenings, OPPs carry no date of their own)."""
-    datum = getattr(w.gebeurtenis, "datum", None)
+    datum = datum_van(w.gebeurtenis)
     if isinstance(datum, date):
         return datum
     return w.gebeurtenis.timestamp.astimezone(NEDERLAND).date()
@@ -107,23 +109,15 @@ class Verantwoording(Projectie):
             iso, sleutel = datum.isoformat(), (w.positie, w.casus_id, w.details["school"])
             if (w.voor.get("niveau"), w.voor.get("status")) != (na["niveau"], na["status"]):
                 stand.append((*sleutel, w.details["type"], iso, na["niveau"], na["status"]))
-            for volgnr, (tabel, cel) in enumerate(self._feiten(w, datum)):
-                jaar = schooljaar_van(datum)
-                feiten.append((*sleutel, volgnr, jaar, tabel, cel, na["traject"], iso))
+            eigen = self._feiten(w, datum)
+            if eigen:
+                jaar, traject = schooljaar_van(datum), na["traject"]
+                for volgnr, (tabel, cel) in enumerate(eigen):
+                    feiten.append((*sleutel, volgnr, jaar, tabel, cel, traject, iso))
             if w.type == "SignaalGemeld":
                 trajecten.append((w.casus_id, na["traject"], iso))
-        cur.executemany(
-            f"INSERT INTO {self.t('verantwoording_stand')} (positie, casus_id, school, soort, "
-            "datum, niveau, status) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (positie) DO NOTHING",
-            stand,
-        )
-        cur.executemany(
-            f"INSERT INTO {self.t('verantwoording_feiten')} (positie, casus_id, school, volgnr, "
-            "schooljaar, tabel, cel, traject, datum) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (positie, volgnr) DO NOTHING",
-            feiten,
-        )
+        cur.voeg_toe(self.t("verantwoording_stand"), STAND, stand, conflict="positie")
+        cur.voeg_toe(self.t("verantwoording_feiten"), FEITEN, feiten, conflict="positie, volgnr")
         # In log order, so the first signal of a traject wins.
         cur.executemany(
             f"INSERT INTO {self.t('verantwoording_trajecten')} (casus_id, traject, "

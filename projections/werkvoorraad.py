@@ -43,6 +43,10 @@ SIGNAAL_DDL = (
     "gemeld_op TEXT NOT NULL, signaal_datum TEXT NOT NULL, teruggekoppeld_op TEXT, "
     "PRIMARY KEY (casus_id, versie)"
 )
+SIGNAAL_KOLOMMEN = (
+    *("casus_id", "versie", "traject", "melder_id", "melder_naam", "melder_rol"),
+    *("gemeld_op", "signaal_datum", "teruggekoppeld_op"),
+)
 
 
 class Werkvoorraad(Projectie):
@@ -57,10 +61,10 @@ class Werkvoorraad(Projectie):
     }
 
     def verwerk(self, cur: Cursor, wijzigingen: Sequence[Wijziging]) -> None:
-        rijen: dict[str, dict[str, Any]] = {}
+        laatste: dict[str, Wijziging] = {}
         signalen: list[list[Any]] = []
         for w in wijzigingen:
-            rijen[w.casus_id] = _casusrij(w)
+            laatste[w.casus_id] = w
             if w.type == "SignaalGemeld":
                 signalen.append(_signaalrij(w))
             elif w.type == "TerugkoppelingGegeven" and w.gebeurtenis.aan == "signaalgever":  # type: ignore[attr-defined]
@@ -76,14 +80,12 @@ class Werkvoorraad(Projectie):
                     "WHERE casus_id = %s AND versie < %s AND teruggekoppeld_op IS NULL",
                     [datum, w.casus_id, versie],
                 )
-        cur.executemany(
-            f"INSERT INTO {self.t('werkvoorraad_signalen')} (casus_id, versie, traject, "
-            "melder_id, melder_naam, melder_rol, gemeld_op, signaal_datum, teruggekoppeld_op) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (casus_id, versie) DO NOTHING",
-            signalen,
+        cur.voeg_toe(
+            self.t("werkvoorraad_signalen"), SIGNAAL_KOLOMMEN, signalen, conflict="casus_id, versie"
         )
         # The file's row holds only its latest state: one write per file per batch.
-        schrijf_rijen(cur, self.t("werkvoorraad"), CASUS_KOLOMMEN, list(rijen.values()))
+        rijen = [_casusrij(w) for w in laatste.values()]
+        schrijf_rijen(cur, self.t("werkvoorraad"), CASUS_KOLOMMEN, rijen)
 
 
 def _signaalrij(w: Wijziging) -> list[Any]:

@@ -311,10 +311,13 @@ def test_every_command_is_refused_with_a_code_or_leaves_a_state_equal_to_the_rep
         assert resultaat.versie == in_geheugen.version > voor["versie"]
         assert _aantal_opgeslagen(app) == opgeslagen_voor + (resultaat.versie - voor["versie"])
         herbouwd = lezer.lees(ZOCO, casus_id)
-        # The read adds what the file view derives from the history (feedback given).
+        # The read adds what the file view derives from the history (feedback given) and
+        # which view of the file the caller gets.
         herbouwd.pop("terugkoppelingen")
+        assert herbouwd.pop("weergave") == "volledig"
         assert herbouwd == casus_weergave(in_geheugen)
-        assert {k: v for k, v in app.lees(ZOCO, casus_id).items() if k != "terugkoppelingen"} == (
+        opnieuw = app.lees(ZOCO, casus_id)
+        assert {k: v for k, v in opnieuw.items() if k not in ("terugkoppelingen", "weergave")} == (
             herbouwd
         )
         # The history shows exactly the versions stored so far, in order.
