@@ -63,6 +63,13 @@ def _tijdstip_van(runner: Projectierunner, positie: int) -> datetime | None:
     return tijdstip if isinstance(tijdstip, datetime) else None
 
 
+def positie_van(runner: Projectierunner, naam: str) -> int:
+    """Where one view stands in the log (for caching what is derived from it)."""
+    with runner.opslag.lezen() as cur:
+        rij = cur.execute("SELECT positie FROM projectie_status WHERE naam = %s", [naam]).fetchone()
+    return int(rij["positie"]) if rij else 0
+
+
 def wacht_tot(
     runner: Projectierunner,
     positie: int,

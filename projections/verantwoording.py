@@ -10,8 +10,10 @@ never on the day the view was built. Ids stay in the view's own tables and never
 
 from __future__ import annotations
 
+import copy
 import html
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, ClassVar, get_args
@@ -339,3 +341,25 @@ def als_html(rapport: Rapport) -> str:
         delen.append("</table></section>")
     delen.append("</body></html>")
     return "\n".join(delen)
+
+
+_CACHE: OrderedDict[tuple[Any, ...], Rapport] = OrderedDict()
+_CACHE_SLOT = threading.Lock()
+
+
+def verantwoording_bij(
+    opslag: Opslag, scholen: list[str], schooljaar: str, min_cel: int, positie: int
+) -> Rapport:
+    """The same report, reused while the view stands at the same log position: it can only
+    change when the view does, and computing it reads every fact of a school year."""
+    sleutel = (id(opslag), tuple(sorted(set(scholen))), schooljaar, min_cel, positie)
+    with _CACHE_SLOT:
+        if sleutel in _CACHE:
+            _CACHE.move_to_end(sleutel)
+            return copy.deepcopy(_CACHE[sleutel])
+    rapport = verantwoording(opslag, scholen, schooljaar, min_cel)
+    with _CACHE_SLOT:
+        _CACHE[sleutel] = copy.deepcopy(rapport)
+        while len(_CACHE) > 32:
+            _CACHE.popitem(last=False)
+    return rapport

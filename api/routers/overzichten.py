@@ -18,7 +18,7 @@ from application.inzage import leesbaar
 from application.toegang import leesfilter
 from domain.waarden import Niveau, Status
 from projections import agenda as agenda_view
-from projections import casussen
+from projections import beheer, casussen
 from projections import trends as trends_view
 from projections import verantwoording as verantwoording_view
 from projections import werkvoorraad as werkvoorraad_view
@@ -217,8 +217,12 @@ def verantwoording(
             _ongeldig("school", "deze school valt niet onder uw token")
         scholen = [school]
     try:
-        rapport = verantwoording_view.verantwoording(
-            runner.opslag, scholen, schooljaar, min_cel=instellingen.min_cel
+        rapport = verantwoording_view.verantwoording_bij(
+            runner.opslag,
+            scholen,
+            schooljaar,
+            instellingen.min_cel,
+            beheer.positie_van(runner, "verantwoording"),
         )
     except ValueError as fout:
         _ongeldig("schooljaar", str(fout))
