@@ -142,6 +142,6 @@ def test_env_postgres() -> None:
     assert env["POSTGRES_USER"] == "gebr"
     assert env["POSTGRES_PASSWORD"] == "w@cht"
     assert env["POSTGRES_POOL_SIZE"] == "7"
-    assert env["POSTGRES_PRE_PING"] == "y"
+    assert env["POSTGRES_PRE_PING"] == "n"
     assert env["POSTGRES_SCHEMA"] == "t_abc"
     assert "POSTGRES_ENABLE_DB_FUNCTIONS" not in env
