@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 import jwt
 
+from domain.waarden import Rol
 from infrastructure.settings import Settings
 
-ROLLEN = frozenset(
-    {
-        "mentor",
-        "docent",
-        "zorgcoordinator",
-        "teamleider",
-        "intern_begeleider",
-        "zorgteam",
-        "extern",
-        "swv",
-        "auditor",
-        "beheerder",
-    }
-)
+# The roles of the domain brief, from the one place they are listed.
+ROLLEN = frozenset(get_args(Rol))
 VERPLICHTE_CLAIMS = ("exp", "sub", "rol", "naam")
 # Small allowance for clocks of token issuer and server that drift apart.
 KLOKSPELING = timedelta(seconds=30)

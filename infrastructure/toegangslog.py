@@ -34,6 +34,7 @@ from infrastructure.persistence import (
     sqlite_pad,
 )
 from infrastructure.settings import Settings
+from infrastructure.sqlite_wal import open_wal
 
 BEGIN_HASH = "0" * 64
 _OPSLAGFOUTEN = (sqlite3.Error, psycopg.Error, PoolTimeout, OSError)
@@ -173,17 +174,8 @@ class Toegangslog:
         verbinding: sqlite3.Connection | None = getattr(self._lokaal, "verbinding", None)
         if verbinding is None:
             assert self._bestand is not None
-            Path(self._bestand).parent.mkdir(parents=True, exist_ok=True)
-            verbinding = sqlite3.connect(
-                self._bestand, isolation_level=None, check_same_thread=False, timeout=30
-            )
-            verbinding.row_factory = sqlite3.Row
-            # WAL lets readers go on while one writer appends; the busy timeout turns a
-            # collision of concurrent writers into a short wait, not "database is locked".
-            verbinding.execute("PRAGMA journal_mode=WAL")
-            verbinding.execute("PRAGMA busy_timeout=30000")
             # FULL, not NORMAL: an entry reported as written must survive a power cut.
-            verbinding.execute("PRAGMA synchronous=FULL")
+            verbinding = open_wal(self._bestand, synchronous="FULL")
             self._lokaal.verbinding = verbinding
             with self._slot:
                 self._alle_sqlite.append(verbinding)

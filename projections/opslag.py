@@ -18,6 +18,8 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from infrastructure.sqlite_wal import open_wal
+
 Dialect = Literal["sqlite", "postgres"]
 _VALUES = re.compile(r"VALUES \((?:%s, )*%s\)")
 Rij = dict[str, Any]
@@ -163,15 +165,8 @@ class Opslag:
         verbinding: sqlite3.Connection | None = getattr(self._lokaal, "verbinding", None)
         if verbinding is None:
             assert self._sqlite_pad is not None
-            verbinding = sqlite3.connect(
-                self._sqlite_pad, isolation_level=None, check_same_thread=False, timeout=30
-            )
-            verbinding.row_factory = sqlite3.Row
-            # WAL lets readers go on while the projector writes; the busy timeout turns a
-            # momentary writer collision into a short wait instead of "database is locked".
-            verbinding.execute("PRAGMA journal_mode=WAL")
-            verbinding.execute("PRAGMA busy_timeout=30000")
-            verbinding.execute("PRAGMA synchronous=NORMAL")
+            # Views can be rebuilt from the events, so NORMAL durability is enough here.
+            verbinding = open_wal(self._sqlite_pad)
             self._lokaal.verbinding = verbinding
             with self._slot:
                 self._alle_sqlite.append(verbinding)
