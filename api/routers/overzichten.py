@@ -18,7 +18,7 @@ from application.inzage import leesbaar
 from application.toegang import leesfilter
 from domain.waarden import Niveau, Status
 from projections import agenda as agenda_view
-from projections import beheer, casussen
+from projections import beheer, casussen, verantwoording_weergave
 from projections import trends as trends_view
 from projections import verantwoording as verantwoording_view
 from projections import werkvoorraad as werkvoorraad_view
@@ -230,10 +230,10 @@ def verantwoording(
     gekozen = kies_formaat(request, formaat, ("json", "csv", "html"))
     if gekozen == "csv":
         return als_bestand(
-            verantwoording_view.als_csv(rapport), "csv", f"verantwoording-{schooljaar}"
+            verantwoording_weergave.als_csv(rapport), "csv", f"verantwoording-{schooljaar}"
         )
     if gekozen == "html":
         return als_bestand(
-            verantwoording_view.als_html(rapport), "html", f"verantwoording-{schooljaar}"
+            verantwoording_weergave.als_html(rapport), "html", f"verantwoording-{schooljaar}"
         )
     return rapport

@@ -12,7 +12,8 @@ import pytest
 from application.gebruiker import Gebruiker
 from domain.identiteit import schooljaar_van
 from projections import beheer
-from projections.verantwoording import NEDERLAND, Verantwoording, als_csv, als_html, verantwoording
+from projections.verantwoording import NEDERLAND, Verantwoording, verantwoording
+from projections.verantwoording_weergave import als_csv, als_html
 from tests.integration.conftest import (
     ANDERE_SCHOOL,
     LEERLING,
