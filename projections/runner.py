@@ -6,6 +6,11 @@ counted twice. A projection whose handler fails stops alone (status `gestopt`, w
 failing position and error); the others go on. On PostgreSQL the runner wakes on
 LISTEN/NOTIFY and also polls on a short timer, so a lost notification never stalls a view;
 SQLite cannot notify, so there it polls (and an in-process API wakes it after a save).
+
+Why not eventsourcing's own ProjectionRunner: it follows the log through
+`recorder.subscribe()`, which the SQLite recorder does not have, and it commits one event
+per transaction; this runner reads the log in batches, computes each file's state once
+for all views, and commits a batch per view with its position.
 """
 
 from __future__ import annotations
