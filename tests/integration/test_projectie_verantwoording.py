@@ -102,7 +102,7 @@ def gevuld(weergaven: Weergaven) -> tuple[Weergaven, list[UUID], Any]:
 def test_a_school_with_enough_cases_shows_counts_and_hides_small_ones(
     gevuld: tuple[Weergaven, list[UUID], Any],
 ) -> None:
-    weergaven, _, _ = gevuld
+    weergaven, ids, _ = gevuld
     rapport = verantwoording(weergaven.opslag, ["99XX", "11AA"], JAAR, min_cel=5)
     andere, school = rapport["scholen"]  # sorted by code
 
@@ -122,7 +122,13 @@ def test_a_school_with_enough_cases_shows_counts_and_hides_small_ones(
     assert uitkomsten["terug_naar_mentor"] == 6
     assert uitkomsten["uitgeschreven"] is None and uitkomsten["afgesloten"] is None
     assert kengetal(school, "evaluaties_op_tijd_pct") == 100.0
-    verwacht = max(0, (INBRENG - VANDAAG).days)  # signals are dated by their recording day
+    # Signals are dated by the (Dutch) day they were recorded: take that day from the
+    # stored event, so a run that crosses midnight still expects the right lead time.
+    signaal = next(
+        e for e in weergaven.service.events.get(ids[0]) if type(e).__name__ == "SignaalGemeld"
+    )
+    gemeld_op = signaal.timestamp.astimezone(NEDERLAND).date()
+    verwacht = max(0, (INBRENG - gemeld_op).days)
     assert kengetal(school, "doorlooptijd_signaal_ozs_mediaan") == float(verwacht)
     # Two pupils: everything about them is hidden, including the total.
     assert tabel(andere, "leerlingen_in_zorg")["mentor"] is None
