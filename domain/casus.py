@@ -8,7 +8,7 @@ replaying the stored events rebuilds exactly the same file.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate, event
@@ -50,6 +50,17 @@ class Casus(Commandos, Aggregate):
         actor: Actor
         toelichting: str | None = None
 
+        def mutate(self, aggregate: Any) -> Any:
+            # The library sets modified_on only after the effect ran; effects that record
+            # when something happened read this event's own time from `_tijdstip`.
+            if aggregate is None:
+                return super().mutate(aggregate)
+            aggregate._tijdstip = self.timestamp
+            try:
+                return super().mutate(aggregate)
+            finally:
+                del aggregate._tijdstip  # only while applying: not part of the state
+
     class Created(Event, CanInitAggregate):
         TOPIC: ClassVar[str] = "zorgroute:Casus.Created"
         originator_topic: str
@@ -61,14 +72,6 @@ class Casus(Commandos, Aggregate):
 
     class SignaalGemeld(Event, g.SignaalGemeldVelden):
         TOPIC: ClassVar[str] = "zorgroute:SignaalGemeld"
-
-        def mutate(self, aggregate: Any) -> Any:
-            # The aggregate's modified_on is set only after the effect ran, so the effect
-            # cannot see this event's own time; stamp the new signal with it here.
-            aggregate = super().mutate(aggregate)
-            laatste = aggregate.signalen[-1]
-            aggregate.signalen[-1] = laatste.model_copy(update={"tijdstip": self.timestamp})
-            return aggregate
 
     class CasusHeropend(Event, g.CasusHeropendVelden):
         TOPIC: ClassVar[str] = "zorgroute:CasusHeropend"
@@ -129,6 +132,9 @@ class Casus(Commandos, Aggregate):
 
     class CasusAfgesloten(Event, g.CasusAfgeslotenVelden):
         TOPIC: ClassVar[str] = "zorgroute:CasusAfgesloten"
+
+    if TYPE_CHECKING:  # set by Event.mutate; not a class annotation the metaclass would see
+        _tijdstip: datetime
 
     # ---- creation -------------------------------------------------------------------
 
@@ -205,7 +211,7 @@ class Casus(Commandos, Aggregate):
                 bron=bron,  # type: ignore[arg-type]
                 veiligheidszorg=veiligheidszorg,
                 gemeld_door=actor,
-                tijdstip=self.modified_on,
+                tijdstip=self._tijdstip,
                 traject=self.traject,
             )
         )
