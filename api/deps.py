@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Header, Path, Query, Request
@@ -198,3 +199,30 @@ def _bron(
 
 
 BronDep = Annotated[Bron, Depends(_bron)]
+
+
+@dataclass(frozen=True)
+class Opdracht:
+    """What every command endpoint takes from the request besides its body and file."""
+
+    actor: Gebruiker
+    verwachte_versie: int | None
+    idempotentie_sleutel: str | None
+    bron: Bron
+
+    def opties(self) -> dict[str, Any]:
+        """The service's keyword arguments for a command."""
+        return {
+            "verwachte_versie": self.verwachte_versie,
+            "idempotentie_sleutel": self.idempotentie_sleutel,
+            "bron": self.bron,
+        }
+
+
+def _opdracht(
+    actor: CurrentActor, if_match: IfMatch, sleutel: IdempotencyKey, bron: BronDep
+) -> Opdracht:
+    return Opdracht(actor, if_match, sleutel, bron)
+
+
+OpdrachtDep = Annotated[Opdracht, Depends(_opdracht)]

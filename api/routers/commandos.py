@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import App, BronDep, CasusId, CurrentActor, IdempotencyKey, IfMatch
+from api.deps import App, CasusId, OpdrachtDep
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
 from api.routers.signalen import beantwoord
@@ -29,19 +29,10 @@ def _endpoint(handeling: str, model: type[Verzoek]) -> Callable[..., Any]:
         request: Request,
         response: Response,
         service: App,
-        actor: CurrentActor,
-        if_match: IfMatch,
-        sleutel: IdempotencyKey,
-        bron: BronDep,
+        opdracht: OpdrachtDep,
     ) -> CommandoAntwoord:
         resultaat = service.handel(
-            actor,
-            casus_id,
-            handeling,
-            verzoek.gegevens(),
-            verwachte_versie=if_match,
-            idempotentie_sleutel=sleutel,
-            bron=bron,
+            opdracht.actor, casus_id, handeling, verzoek.gegevens(), **opdracht.opties()
         )
         return beantwoord(request, response, resultaat)
 

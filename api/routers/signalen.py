@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import App, BronDep, CasusId, CurrentActor, IdempotencyKey, IfMatch
+from api.deps import App, CasusId, OpdrachtDep
 from api.middleware import zet_logveld
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
@@ -46,18 +46,9 @@ def meld_signaal(
     request: Request,
     response: Response,
     service: App,
-    actor: CurrentActor,
-    if_match: IfMatch,
-    sleutel: IdempotencyKey,
-    bron: BronDep,
+    opdracht: OpdrachtDep,
 ) -> CommandoAntwoord:
-    resultaat = service.meld_signaal(
-        actor,
-        verzoek.gegevens(),
-        verwachte_versie=if_match,
-        idempotentie_sleutel=sleutel,
-        bron=bron,
-    )
+    resultaat = service.meld_signaal(opdracht.actor, verzoek.gegevens(), **opdracht.opties())
     return beantwoord(request, response, resultaat)
 
 
@@ -74,19 +65,15 @@ def meld_signaal_op_dossier(
     request: Request,
     response: Response,
     service: App,
-    actor: CurrentActor,
-    if_match: IfMatch,
-    sleutel: IdempotencyKey,
-    bron: BronDep,
+    opdracht: OpdrachtDep,
 ) -> CommandoAntwoord:
+    # The file is named in the path, so a signal here is always "created" (201).
     resultaat = service.meld_signaal(
-        actor,
+        opdracht.actor,
         verzoek.gegevens(),
         casus_id=casus_id,
-        bron=bron,
-        verwachte_versie=if_match,
-        idempotentie_sleutel=sleutel,
         status_nieuw=201,
         status_bestaand=201,
+        **opdracht.opties(),
     )
     return beantwoord(request, response, resultaat)
