@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import orjson
 
-from projections.basis import Projectie, Wijziging, schrijf_rijen
+from projections.basis import Projectie, Wijziging, lees_rijen, schrijf_rijen
 from projections.opslag import Cursor, Opslag
 
 KOLOMMEN = (
@@ -139,23 +139,12 @@ def _leesfilter_sql(leesfilter: Sequence[Sequence[tuple[str, Any]]]) -> tuple[st
 
 
 def rijen(opslag: Opslag, school: str, ids: Sequence[str]) -> list[dict[str, Any]]:
-    """The rows of these files (for filtering other views by the access policy)."""
+    """The rows of these files of this school (for filtering other views by the policy)."""
     if not ids:
         return []
     with opslag.lezen() as cur:
-        return lees_rijen_van(cur, school, ids)
-
-
-def lees_rijen_van(cur: Cursor, school: str, ids: Sequence[str]) -> list[dict[str, Any]]:
-    gevonden: list[dict[str, Any]] = []
-    for start in range(0, len(ids), 500):
-        deel = list(ids[start : start + 500])
-        gevonden += cur.execute(
-            f"SELECT {', '.join(KOLOMMEN)} FROM pv_casussen "
-            f"WHERE school = %s AND casus_id IN ({', '.join(['%s'] * len(deel))})",
-            [school, *deel],
-        ).fetchall()
-    return gevonden
+        gevonden = lees_rijen(cur, "pv_casussen", set(ids))
+    return [r for r in gevonden.values() if r["school"] == school]
 
 
 def lijst(
