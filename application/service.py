@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pydantic
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 
 from application.fouten import (
     CasusNietGevonden,
@@ -29,6 +29,7 @@ from application.fouten import (
     VersieConflict,
 )
 from application.gebruiker import Gebruiker
+from application.groepscommit import GroepsCommit
 from application.handelingen import HANDELINGEN, MET_PEILDATUM
 from application.idempotentie import IdempotentieSleutel, idempotentie_id, vingerafdruk
 from application.inzage import Poortwachter
@@ -82,6 +83,7 @@ class Zorgroute(Lezen, Application[UUID]):
         # Called with the log position after every successful save (e.g. to wake an
         # in-process projector at once instead of at its next poll).
         self.na_opslaan: list[Callable[[int], None]] = []
+        self.groepscommit = GroepsCommit(self.save)
 
     def vandaag(self) -> date:
         return self._klok().astimezone(NEDERLAND).date()
@@ -226,7 +228,7 @@ class Zorgroute(Lezen, Application[UUID]):
                     )
                 )
             try:
-                opnames = self.save(*te_bewaren)
+                opnames = self._bewaar(*te_bewaren)
             except IntegrityError:
                 # Someone else won the race: for this key (answer as they were answered)
                 # or for this file's next version (try again on what they wrote).
@@ -242,6 +244,12 @@ class Zorgroute(Lezen, Application[UUID]):
                 luisteraar(positie)
             return Resultaat(casus.id, casus.version, nieuw, resultaat.status, positie)
         raise TeVeelGelijktijdigeWijzigingen
+
+    def _bewaar(self, *aggregaten: Any) -> list[Recording[UUID]]:
+        # With the commands of other requests that arrive meanwhile: one transaction (and
+        # one table lock) for the group. The group commit gets the events, not the
+        # aggregates, because a failed group must be able to store them again one by one.
+        return self.groepscommit.bewaar([e for a in aggregaten for e in a.collect_events()])
 
     def _eerder_antwoord(self, sleutel_id: UUID, afdruk: str) -> Resultaat | None:
         try:

@@ -42,11 +42,11 @@ class VastleggendeZorgroute(Zorgroute):
     name = Zorgroute.name
     laatst_bewaard: Casus | None = None
 
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
-        opnames = super().save(*objs, **kwargs)
-        for obj in objs:
-            if isinstance(obj, Casus):
-                self.laatst_bewaard = obj
+    def _bewaar(self, *aggregaten: Any) -> Any:
+        opnames = super()._bewaar(*aggregaten)
+        for aggregaat in aggregaten:
+            if isinstance(aggregaat, Casus):
+                self.laatst_bewaard = aggregaat
         return opnames
 
 

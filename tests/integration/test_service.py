@@ -17,6 +17,7 @@ from infrastructure.settings import Settings
 from tests.integration.conftest import (
     ANDERE_SCHOOL,
     GESPREK,
+    LEERLING,
     MENTOR,
     ZORGCOORDINATOR,
     maak_service,
@@ -140,6 +141,39 @@ def test_concurrent_writers_without_if_match_lose_no_update(settings: Settings) 
     assert aantal_gebeurtenissen(diensten[0], casus_id) == 2 + 4 * per_schrijver
     for dienst in diensten:
         dienst.close()
+
+
+def test_concurrent_commands_in_one_process_are_each_stored_once(service: Zorgroute) -> None:
+    # One service, so its group commit puts commands of different threads in one
+    # transaction; the shared file makes some of those groups conflict and fall back.
+    gedeeld = service.meld_signaal(MENTOR, signaal()).casus_id
+    eigen = [
+        service.meld_signaal(MENTOR, signaal(LEERLING | {"leerlingnummer": f"gc{i}"})).casus_id
+        for i in range(6)
+    ]
+    per_draad, fouten, versies = 5, [], []
+
+    def schrijf(casus_id: object) -> None:
+        try:
+            for _ in range(per_draad):
+                versies.append(
+                    (casus_id, service.handel(MENTOR, gedeeld, "gesprekken", GESPREK).versie)
+                )
+                service.handel(MENTOR, casus_id, "gesprekken", GESPREK)  # type: ignore[arg-type]
+        except Exception as fout:  # the assertion below reports it
+            fouten.append(fout)
+
+    draden = [threading.Thread(target=schrijf, args=(c,)) for c in eigen]
+    for draad in draden:
+        draad.start()
+    for draad in draden:
+        draad.join(timeout=60)
+
+    assert fouten == []
+    assert all(aantal_gebeurtenissen(service, c) == 2 + per_draad for c in eigen)
+    assert aantal_gebeurtenissen(service, gedeeld) == 2 + len(eigen) * per_draad
+    # Every acknowledged version of the shared file is a different one.
+    assert len({v for _, v in versies}) == len(eigen) * per_draad
 
 
 def test_file_as_it_stood_by_version_and_by_moment(service: Zorgroute) -> None:

@@ -1,0 +1,136 @@
+"""Group commit: concurrent commands share a transaction, and a conflict in a group hurts
+only the command that really lost the race."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+from application.groepscommit import GroepsCommit
+
+
+class Opslag:
+    """A fake `save`: one "transaction" per call; a repeated key is a conflict, and a
+    call may be held open so that other commands queue up behind it."""
+
+    def __init__(self) -> None:
+        self.bewaard: list[str] = []
+        self.aanroepen: list[tuple[str, ...]] = []
+        self.vasthouden = threading.Event()
+        self.vasthouden.set()
+        self.binnen = threading.Event()
+        self.weigeren: BaseException | None = None
+
+    def __call__(self, *gebeurtenissen: str) -> list[Any]:
+        self.binnen.set()
+        self.vasthouden.wait(5)
+        self.aanroepen.append(gebeurtenissen)
+        if self.weigeren is not None:
+            raise self.weigeren
+        if len(set(gebeurtenissen)) < len(gebeurtenissen) or set(gebeurtenissen) & set(
+            self.bewaard
+        ):
+            raise IntegrityError("dubbel")
+        self.bewaard.extend(gebeurtenissen)
+        return [f"opname:{g}" for g in gebeurtenissen]
+
+
+def _gelijktijdig(commit: GroepsCommit, opslag: Opslag, verzoeken: list[list[str]]) -> list[Any]:
+    """Hold the first save open until every other command has queued, then let go."""
+    uitkomsten: list[Any] = [None] * len(verzoeken)
+
+    def doe(i: int) -> None:
+        try:
+            uitkomsten[i] = commit.bewaar(verzoeken[i])
+        except BaseException as fout:
+            uitkomsten[i] = fout
+
+    opslag.vasthouden.clear()
+    eerste = threading.Thread(target=doe, args=(0,))
+    eerste.start()
+    assert opslag.binnen.wait(5)
+    overige = [threading.Thread(target=doe, args=(i,)) for i in range(1, len(verzoeken))]
+    for draad in overige:
+        draad.start()
+    while len(commit._wachtrij) < len(overige):
+        threading.Event().wait(0.001)
+    opslag.vasthouden.set()
+    for draad in [eerste, *overige]:
+        draad.join(5)
+    return uitkomsten
+
+
+def test_a_lone_command_is_stored_at_once_in_its_own_transaction() -> None:
+    opslag = Opslag()
+    commit = GroepsCommit(opslag)
+
+    assert commit.bewaar(["a1", "a2"]) == ["opname:a1", "opname:a2"]
+    assert opslag.aanroepen == [("a1", "a2")]
+
+
+def test_commands_that_arrive_during_a_save_share_the_next_transaction() -> None:
+    opslag = Opslag()
+    commit = GroepsCommit(opslag)
+
+    uitkomsten = _gelijktijdig(commit, opslag, [["a"], ["b1", "b2"], ["c"], ["d"]])
+
+    assert uitkomsten == [["opname:a"], ["opname:b1", "opname:b2"], ["opname:c"], ["opname:d"]]
+    assert len(opslag.aanroepen) == 2  # the first alone, the three that queued together
+    assert sorted(opslag.aanroepen[1]) == ["b1", "b2", "c", "d"]
+    assert (commit.transacties, commit.opdrachten) == (2, 4)
+
+
+def test_a_conflict_in_a_group_fails_only_the_command_that_lost_the_race() -> None:
+    opslag = Opslag()
+    commit = GroepsCommit(opslag)
+
+    uitkomsten = _gelijktijdig(commit, opslag, [["x"], ["b"], ["x"], ["c"]])
+
+    assert uitkomsten[0] == ["opname:x"]
+    assert uitkomsten[1] == ["opname:b"]
+    assert isinstance(uitkomsten[2], IntegrityError)
+    assert uitkomsten[3] == ["opname:c"]
+    assert opslag.bewaard == ["x", "b", "c"]  # nothing of the failed group stored twice
+
+
+def test_a_database_failure_fails_every_member_of_the_group_alike() -> None:
+    opslag = Opslag()
+    commit = GroepsCommit(opslag)
+    opslag.weigeren = ConnectionError("database weg")
+
+    uitkomsten = _gelijktijdig(commit, opslag, [["a"], ["b"], ["c"]])
+
+    assert all(isinstance(u, ConnectionError) for u in uitkomsten)
+    opslag.weigeren = None
+    assert commit.bewaar(["d"]) == ["opname:d"]  # and the next command is not stuck
+
+
+def test_one_transaction_holds_at_most_max_groep_commands() -> None:
+    opslag = Opslag()
+    commit = GroepsCommit(opslag, max_groep=2)
+
+    _gelijktijdig(commit, opslag, [["a"], ["b"], ["c"], ["d"], ["e"]])
+
+    assert [len(a) for a in opslag.aanroepen] == [1, 2, 2]
+
+
+@pytest.mark.parametrize("groep", [1, 64])
+def test_many_threads_all_get_their_own_recordings(groep: int) -> None:
+    opslag = Opslag()
+    commit = GroepsCommit(opslag, max_groep=groep)
+    uitkomsten: dict[int, Any] = {}
+
+    def doe(i: int) -> None:
+        uitkomsten[i] = commit.bewaar([f"e{i}"])
+
+    draden = [threading.Thread(target=doe, args=(i,)) for i in range(50)]
+    for draad in draden:
+        draad.start()
+    for draad in draden:
+        draad.join(5)
+
+    assert uitkomsten == {i: [f"opname:e{i}"] for i in range(50)}
+    assert commit.opdrachten == 50
