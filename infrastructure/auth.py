@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, get_args
 
@@ -15,6 +17,14 @@ ROLLEN = frozenset(get_args(Rol))
 VERPLICHTE_CLAIMS = ("exp", "sub", "rol", "naam")
 # Small allowance for clocks of token issuer and server that drift apart.
 KLOKSPELING = timedelta(seconds=30)
+# A client sends the same token with every request, and checking its signature and
+# claims costs more CPU than the rest of a command's HTTP handling; a token that passed is
+# remembered (by its exact text and the key that checked it) until it expires, never
+# longer than a minute, so a key rotation takes effect within that minute.
+_ONTHOUD_SECONDEN = 60.0
+_MAX_ONTHOUDEN = 4096
+_onthouden: dict[tuple[str, str, str], tuple[float, float, dict[str, Any]]] = {}
+_onthouden_slot = threading.Lock()
 
 
 class OngeldigToken(Exception):
@@ -46,6 +56,25 @@ def decodeer_token(token: str, settings: Settings) -> dict[str, Any]:
     else:
         raise OngeldigToken("server heeft geen sleutel om tokens te controleren")
 
+    sleutel_id = (token, sleutel, algoritme)
+    nu = time.time()
+    eerder = _onthouden.get(sleutel_id)
+    if eerder is not None:
+        vergeten_op, verloopt_op, claims = eerder
+        if nu < vergeten_op:
+            if nu >= verloopt_op:
+                raise OngeldigToken("token is verlopen")
+            return dict(claims)
+    claims = _controleer(token, sleutel, algoritme)
+    verloopt_op = float(claims["exp"]) + KLOKSPELING.total_seconds()
+    with _onthouden_slot:
+        if len(_onthouden) >= _MAX_ONTHOUDEN:
+            _onthouden.clear()
+        _onthouden[sleutel_id] = (nu + _ONTHOUD_SECONDEN, verloopt_op, claims)
+    return dict(claims)
+
+
+def _controleer(token: str, sleutel: str, algoritme: str) -> dict[str, Any]:
     try:
         claims: dict[str, Any] = jwt.decode(
             token,

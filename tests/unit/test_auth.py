@@ -120,3 +120,27 @@ def test_zonder_sleutel_geweigerd() -> None:
 def test_maak_token_weigert_onbekende_rol() -> None:
     with pytest.raises(ValueError, match="rol"):
         maak_token(GEHEIM, "x", "X", "koning", "99XX")
+
+
+def test_a_remembered_token_is_still_refused_once_it_expires(
+    hs_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import infrastructure.auth as auth
+
+    exp = datetime.now(UTC) + timedelta(seconds=5)
+    token = jwt.encode(_claims(exp=exp), GEHEIM)
+    assert decodeer_token(token, hs_settings)["sub"] == "m1"  # checked and remembered
+
+    later = exp.timestamp() + auth.KLOKSPELING.total_seconds() + 1
+    monkeypatch.setattr(auth.time, "time", lambda: later)
+    with pytest.raises(OngeldigToken, match="verlopen"):
+        decodeer_token(token, hs_settings)
+
+
+def test_a_remembered_token_is_not_trusted_under_another_key(hs_settings: Settings) -> None:
+    token = maak_token(GEHEIM, "m1", "Demo Mentor", "mentor", "99XX")
+    decodeer_token(token, hs_settings)
+    ander = Settings(jwt_secret=SecretStr("een-ander-geheim-van-tweeendertig-tekens"))
+
+    with pytest.raises(OngeldigToken, match="handtekening"):
+        decodeer_token(token, ander)
