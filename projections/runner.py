@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -63,6 +64,7 @@ class Projectierunner:
         *,
         batch: int = 1000,
         poll_seconden: float = 0.5,
+        min_pauze: float = 0.02,
     ) -> None:
         self.app = app
         self.opslag = opslag
@@ -71,6 +73,10 @@ class Projectierunner:
         # A rebuild writes fresh tables nobody reads yet: bigger transactions are fine.
         self.herbouw_batch = max(batch, 5000)
         self.poll_seconden = poll_seconden
+        # Under a stream of commands every wake-up would handle one or two events, each
+        # round costing a transaction per view; at most one round per `min_pauze` lets a
+        # burst gather into one batch. After a quiet spell a round starts at once.
+        self.min_pauze = min_pauze
         self._volger = Volger(app)
         self._wekker = threading.Event()
         self._stop = threading.Event()
@@ -136,12 +142,16 @@ class Projectierunner:
 
     def _lus(self) -> None:
         while not self._stop.is_set():
+            begin = time.monotonic()
             try:
                 self.verwerk_beschikbaar()
             except Exception as fout:  # a database outage: log, wait, try again
                 log.warning("projecties_fout", fout=type(fout).__name__)
                 self._stop.wait(min(5.0, self.poll_seconden * 4))
             self._wekker.wait(self.poll_seconden)
+            rust = self.min_pauze - (time.monotonic() - begin)
+            if rust > 0:
+                self._stop.wait(rust)
             self._wekker.clear()
 
     def _luister(self, kanaal: str) -> None:
