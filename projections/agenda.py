@@ -245,30 +245,52 @@ def _item(rij: Rij, overleg: str, gevonden: list[str]) -> dict[str, Any]:
     }
 
 
+# The rules of `redenen` as SQL, per meeting: the database hands back only the files that
+# are due (a few hundred of the thousands open at a school), with their dates compared as
+# ISO text exactly as `redenen` compares them. `redenen` still decides each row, so the
+# two can only differ by the SQL letting a row through that Python then drops.
+_NIET_VOOR = "({kolom} IS NULL OR {kolom} >= %s)"
+_VOORWAARDEN: dict[str, tuple[str, int]] = {
+    "kernteam": (
+        "((kt_datum <= %s AND " + _NIET_VOOR.format(kolom="kt_besproken_op") + ") "
+        "OR (niveau IN ('kernteam', 'contactpersoon') AND volgende_evaluatie <= %s))",
+        3,
+    ),
+    "ozs": (
+        "niveau IN ('ozs', 'extern') AND ("
+        "(intake_datum <= %s AND " + _NIET_VOOR.format(kolom="eerste_ozs_bespreking") + ") "
+        "OR (opschalen <> 0 AND opschalen_op <= %s) "
+        "OR (niveau = 'ozs' AND volgende_evaluatie <= %s) "
+        "OR volgende_bespreking <= %s)",
+        5,
+    ),
+    "zat": (
+        "niveau = 'extern' AND ("
+        "(zat_verwezen_op <= %s AND " + _NIET_VOOR.format(kolom="zat_afgehandeld_op") + ") "
+        "OR volgende_evaluatie <= %s)",
+        3,
+    ),
+}
+
+
 def agenda(opslag: Opslag, school: str, overleg: str, datum: date) -> dict[str, Any]:
     """The agenda of `overleg` ('kernteam', 'ozs' or 'zat') for the meeting on `datum`."""
     if overleg not in OVERLEGGEN:
         raise ValueError(f"onbekend overleg: {overleg}")
-    niveaus = {"kernteam": ONDER_OZS, "ozs": ("ozs", "extern"), "zat": ("extern",)}[overleg]
-    voorwaarden = ["school = %s", "status = 'open'"]
-    params: list[Any] = [school]
-    niveau_in = f"niveau IN ({', '.join(['%s'] * len(niveaus))})"
-    if overleg == "kernteam":  # a kernteam registration can come from any level
-        niveau_in = f"(kt_datum IS NOT NULL OR {niveau_in})"
-    voorwaarden.append(niveau_in)
-    params += niveaus
+    d = datum.isoformat()
+    voorwaarde, aantal = _VOORWAARDEN[overleg]
     with opslag.lezen() as cur:
         rijen = cur.execute(
-            f"SELECT * FROM pv_agenda WHERE {' AND '.join(voorwaarden)}", params
+            f"SELECT * FROM pv_agenda WHERE school = %s AND status = 'open' AND {voorwaarde}",
+            [school, *[d] * aantal],
         ).fetchall()
-    d = datum.isoformat()
     items = []
     for rij in rijen:
         gevonden = redenen(rij, overleg, d)
         if gevonden:
             items.append(_item(rij, overleg, gevonden))
-    volgorde = list(REDENEN)
-    items.sort(key=lambda i: (volgorde.index(i["reden"]), i["weergavenaam"], i["casus_id"]))
+    volgorde = {reden: index for index, reden in enumerate(REDENEN)}
+    items.sort(key=lambda i: (volgorde[i["reden"]], i["weergavenaam"], i["casus_id"]))
     return {"overleg": overleg, "datum": d, "items": items}
 
 
