@@ -135,16 +135,19 @@ def _rollen(rij: dict[str, Any], medewerker: str) -> list[str]:
     return rollen
 
 
+# The files of one person's caseload, as a condition on `pv_werkvoorraad w`.
+_EIGEN = "w.school = %s AND w.status = 'open' AND (w.regiehouder = %s OR w.intern_begeleider = %s)"
+
+
 def werkvoorraad(opslag: Opslag, school: str, medewerker: str, peildatum: date) -> dict[str, Any]:
     """The caseload of `medewerker` (a staff id, the token's `sub`) on `peildatum`."""
+    eigen = [school, medewerker, medewerker]
     with opslag.lezen() as cur:
         rijen = cur.execute(
-            "SELECT * FROM pv_werkvoorraad WHERE school = %s AND status = 'open' "
-            "AND (regiehouder = %s OR intern_begeleider = %s) ORDER BY weergavenaam, casus_id",
-            [school, medewerker, medewerker],
+            f"SELECT * FROM pv_werkvoorraad w WHERE {_EIGEN} ORDER BY weergavenaam, casus_id",
+            eigen,
         ).fetchall()
-        ids = [r["casus_id"] for r in rijen]
-        signalen = _open_signalen(cur, ids, medewerker) if ids else []
+        signalen = _open_signalen(cur, eigen, medewerker, peildatum) if rijen else []
     casussen = [
         {
             "casus_id": r["casus_id"],
@@ -192,13 +195,22 @@ def _evaluaties(casussen: list[dict[str, Any]], peildatum: date) -> list[dict[st
     return resultaat
 
 
-def _open_signalen(cur: Cursor, ids: list[str], medewerker: str) -> list[dict[str, Any]]:
-    plekken = ", ".join(["%s"] * len(ids))
+def _open_signalen(
+    cur: Cursor, eigen: list[str], medewerker: str, peildatum: date
+) -> list[dict[str, Any]]:
+    """The signals of the current traject of these files that may be owed on `peildatum`:
+    the database drops the answered and the recent ones (most), `_verschuldigd` applies
+    the whole rule. A join rather than a list of ids, so the signals are found through
+    their key even when the planner has no statistics to tell it a list is short."""
+    grens = (peildatum - TERUGKOPPELTERMIJN).isoformat()
     return cur.execute(
-        "SELECT casus_id, traject, melder_id, melder_naam, melder_rol, signaal_datum, "
-        f"teruggekoppeld_op FROM pv_werkvoorraad_signalen WHERE casus_id IN ({plekken}) "
-        "AND melder_id <> %s ORDER BY casus_id, versie",
-        [*ids, medewerker],
+        "SELECT s.casus_id, s.traject, s.melder_id, s.melder_naam, s.melder_rol, "
+        "s.signaal_datum, s.teruggekoppeld_op FROM pv_werkvoorraad w "
+        "JOIN pv_werkvoorraad_signalen s ON s.casus_id = w.casus_id AND s.traject = w.traject "
+        f"WHERE {_EIGEN} AND s.melder_id <> %s AND s.signaal_datum <= %s "
+        "AND (s.teruggekoppeld_op IS NULL OR s.teruggekoppeld_op > %s) "
+        "ORDER BY s.casus_id, s.versie",
+        [*eigen, medewerker, grens, peildatum.isoformat()],
     ).fetchall()
 
 
