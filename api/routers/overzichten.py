@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+import orjson
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from api.deps import App, BronDep, CurrentUser, InstellingenDep, Views, wacht_op
@@ -55,6 +56,13 @@ def _alleen_leesbaar(
     ids = [str(i["casus_id"]) for i in items]
     mag = leesbaar(gebruiker, casussen.rijen(runner.opslag, school, ids))
     return [i for i in items if str(i["casus_id"]) in mag]
+
+
+def _json(resultaat: dict[str, Any]) -> Response:
+    # Written here rather than through FastAPI's encoder: an agenda or caseload holds
+    # hundreds of nested items, and walking them with `jsonable_encoder` cost more than
+    # building them. The views give plain JSON values only, so the body is the same.
+    return Response(orjson.dumps(resultaat), media_type="application/json")
 
 
 def _ongeldig(veld: str, melding: str, plek: str = "query") -> None:
@@ -134,7 +142,7 @@ def agenda(
         return als_bestand(agenda_view.csv_van(resultaat), "csv", f"agenda-{overleg}-{dag}")
     if gekozen == "ics":
         return als_bestand(agenda_view.ics_van(resultaat, school), "ics", f"agenda-{overleg}-{dag}")
-    return resultaat
+    return _json(resultaat)
 
 
 @router.get(
@@ -143,6 +151,7 @@ def agenda(
     description="Standaard die van de aanroeper; `peildatum` standaard vandaag.",
     responses=fout_antwoorden(401, 422, 503),
     dependencies=[wacht_op("werkvoorraad")],
+    response_model=dict[str, Any],
 )
 def werkvoorraad(
     service: App,
@@ -151,7 +160,7 @@ def werkvoorraad(
     bron: BronDep,
     medewerker: Annotated[str | None, Query(max_length=200)] = None,
     peildatum: date | None = None,
-) -> dict[str, Any]:
+) -> Response:
     wie = medewerker or gebruiker.sub
     soort = "werkvoorraad" if wie == gebruiker.sub else "werkvoorraad_ander"
     service.poortwachter.overzicht(gebruiker, soort, bron)
@@ -159,7 +168,7 @@ def werkvoorraad(
         runner.opslag, _school(gebruiker), wie, peildatum or service.vandaag()
     )
     service.poortwachter.inzage(gebruiker, soort, _dossiers(resultaat["casussen"]), bron)
-    return resultaat
+    return _json(resultaat)
 
 
 @router.get(
@@ -167,6 +176,7 @@ def werkvoorraad(
     summary="Signalen per periode en groep, met opvallende stijgingen / Signal trends",
     responses=fout_antwoorden(401, 422, 503),
     dependencies=[wacht_op("trends")],
+    response_model=dict[str, Any],
 )
 def trends(
     runner: Views,
@@ -178,11 +188,11 @@ def trends(
     interval: Literal["week", "maand"] = "maand",
     per: Annotated[str, Query(max_length=100)] = "categorie",
     school: Annotated[str | None, Query(max_length=20)] = None,
-) -> dict[str, Any]:
+) -> Response:
     service.poortwachter.overzicht(gebruiker, "trends", bron)
     gekozen = _een_school(gebruiker, school)
     try:
-        return trends_view.trends(runner.opslag, gekozen, van, tot, interval, per)
+        return _json(trends_view.trends(runner.opslag, gekozen, van, tot, interval, per))
     except trends_view.OngeldigeTrendvraag as fout:
         _ongeldig(fout.veld, fout.melding)
         raise
@@ -236,4 +246,4 @@ def verantwoording(
         return als_bestand(
             verantwoording_weergave.als_html(rapport), "html", f"verantwoording-{schooljaar}"
         )
-    return rapport
+    return _json(rapport)
