@@ -10,9 +10,7 @@ never on the day the view was built. Ids stay in the view's own tables and never
 
 from __future__ import annotations
 
-import copy
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, ClassVar, get_args
@@ -21,6 +19,7 @@ from zoneinfo import ZoneInfo
 from domain.identiteit import schooljaar_van
 from domain.waarden import NIVEAUS, AfsluitReden, Categorie
 from projections.basis import Projectie, Wijziging, datum_van
+from projections.hergebruik import Hergebruik
 from projections.onderdrukking import MARKERING, Tabel, mediaan, percentage, publiceer
 from projections.opslag import Cursor, Opslag
 
@@ -263,8 +262,7 @@ def verantwoording(
     }
 
 
-_CACHE: OrderedDict[tuple[Any, ...], Rapport] = OrderedDict()
-_CACHE_SLOT = threading.Lock()
+_HERGEBRUIK = Hergebruik()
 
 
 def verantwoording_bij(
@@ -273,13 +271,4 @@ def verantwoording_bij(
     """The same report, reused while the view stands at the same log position: it can only
     change when the view does, and computing it reads every fact of a school year."""
     sleutel = (id(opslag), tuple(sorted(set(scholen))), schooljaar, min_cel, positie)
-    with _CACHE_SLOT:
-        if sleutel in _CACHE:
-            _CACHE.move_to_end(sleutel)
-            return copy.deepcopy(_CACHE[sleutel])
-    rapport = verantwoording(opslag, scholen, schooljaar, min_cel)
-    with _CACHE_SLOT:
-        _CACHE[sleutel] = copy.deepcopy(rapport)
-        while len(_CACHE) > 32:
-            _CACHE.popitem(last=False)
-    return rapport
+    return _HERGEBRUIK.geef(sleutel, lambda: verantwoording(opslag, scholen, schooljaar, min_cel))
