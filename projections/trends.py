@@ -9,14 +9,15 @@ today answers exactly as one built last month from the same events.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any, ClassVar, Literal
+from datetime import date
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from domain.casus import Casus
 from projections.basis import Projectie, Wijziging
+from projections.hergebruik import Hergebruik
 from projections.opslag import Cursor, Opslag
+from projections.perioden import Interval, Periode, periode_sleutel, perioden, terug
 from projections.statistiek import (
     ALFA,
     BASISPERIODEN,
@@ -27,15 +28,10 @@ from projections.statistiek import (
 )
 
 NEDERLAND = ZoneInfo("Europe/Amsterdam")
-Interval = Literal["week", "maand"]
 DIMENSIES = ("categorie", "afdeling", "leerjaar", "klas")
 # How far back the baseline may reach for 8 measurable periods (a summer holiday is ~7 weeks).
 TERUGKIJKEN = 3 * BASISPERIODEN
 MAX_PERIODEN = 260
-# fmt: off
-MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december")
-# fmt: on
 KOLOMMEN = (
     "positie",
     "categorie",
@@ -93,58 +89,6 @@ class Trends(Projectie):
         cur.voeg_toe(self.t("trends"), KOLOMMEN, rijen, conflict="positie, categorie")
 
 
-# ---- periods -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Periode:
-    sleutel: str
-    begin: date
-    eind: date
-
-    def label(self, met_jaar: bool) -> str:
-        if "W" in self.sleutel:
-            jaar, week = self.sleutel.split("-W")
-            return f"week {int(week)}" + (f" van {jaar}" if met_jaar else "")
-        return MAANDEN[self.begin.month - 1] + (f" {self.begin.year}" if met_jaar else "")
-
-
-def periode_sleutel(dag: date, interval: Interval) -> str:
-    if interval == "week":
-        jaar, week, _ = dag.isocalendar()
-        return f"{jaar}-W{week:02d}"
-    return f"{dag.year}-{dag.month:02d}"
-
-
-def _begin(dag: date, interval: Interval) -> date:
-    return dag - timedelta(days=dag.weekday()) if interval == "week" else dag.replace(day=1)
-
-
-def _volgende(begin: date, interval: Interval) -> date:
-    if interval == "week":
-        return begin + timedelta(days=7)
-    return date(begin.year + begin.month // 12, begin.month % 12 + 1, 1)
-
-
-def _terug(begin: date, interval: Interval, aantal: int) -> date:
-    if interval == "week":
-        return begin - timedelta(days=7 * aantal)
-    index = begin.year * 12 + begin.month - 1 - aantal
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def perioden(van: date, tot: date, interval: Interval) -> list[Periode]:
-    """Every whole period that touches [van, tot], in order (empty ones included)."""
-    uitkomst, begin = [], _begin(van, interval)
-    while begin <= tot:
-        volgende = _volgende(begin, interval)
-        uitkomst.append(
-            Periode(periode_sleutel(begin, interval), begin, volgende - timedelta(days=1))
-        )
-        begin = volgende
-    return uitkomst
-
-
 # ---- the query -----------------------------------------------------------------------------
 
 
@@ -199,7 +143,7 @@ def trends(
     if len(venster) > MAX_PERIODEN:
         raise OngeldigeTrendvraag("tot", f"hooguit {MAX_PERIODEN} perioden per vraag")
     # The first periods are judged against periods before `van`, so fetch those too.
-    alle = perioden(_terug(venster[0].begin, stap, TERUGKIJKEN), venster[-1].eind, stap)
+    alle = perioden(terug(venster[0].begin, stap, TERUGKIJKEN), venster[-1].eind, stap)
     tellingen, school_totaal = _tel(opslag, school, alle, stap, dimensies)
 
     meetbaar = [school_totaal.get(p.sleutel, 0) > 0 for p in alle]
@@ -305,3 +249,22 @@ def _tel(
         sleutel = tuple(rij[d] for d in dimensies)
         tellingen.setdefault(sleutel, {})[rij["periode"]] = int(rij["aantal"])
     return tellingen, {r["periode"]: int(r["aantal"]) for r in totalen}
+
+
+_HERGEBRUIK = Hergebruik()
+
+
+def trends_bij(
+    opslag: Opslag,
+    school: str,
+    van: date,
+    tot: date,
+    interval: str,
+    per: str,
+    positie: int,
+) -> dict[str, Any]:
+    """The same answer as `trends`, reused while the view stands at `positie`: counting a
+    school's signals over years and judging every period is work that only a new signal
+    can change."""
+    sleutel = (id(opslag), school, van, tot, interval, per, positie)
+    return _HERGEBRUIK.geef(sleutel, lambda: trends(opslag, school, van, tot, interval, per))

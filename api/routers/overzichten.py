@@ -192,10 +192,13 @@ def trends(
     service.poortwachter.overzicht(gebruiker, "trends", bron)
     gekozen = _een_school(gebruiker, school)
     try:
-        return _json(trends_view.trends(runner.opslag, gekozen, van, tot, interval, per))
+        resultaat = trends_view.trends_bij(
+            runner.opslag, gekozen, van, tot, interval, per, beheer.positie_van(runner, "trends")
+        )
     except trends_view.OngeldigeTrendvraag as fout:
         _ongeldig(fout.veld, fout.melding)
         raise
+    return _json(resultaat)
 
 
 @router.get(
