@@ -1,4 +1,10 @@
-"""Dependencies of the routes, as `Annotated` aliases (the FastAPI template's style)."""
+"""Dependencies of the routes, as `Annotated` aliases (the FastAPI template's style).
+
+Dependencies that never block are `async def`: FastAPI runs a plain `def` dependency in
+the thread pool, and those hand-offs were a fifth of a command's CPU (bench/README.md).
+Only what waits (`wacht_op`) and the endpoints themselves, which call the blocking
+service, stay plain functions.
+"""
 
 from __future__ import annotations
 
@@ -32,12 +38,16 @@ class NietGereed(Exception):
     """The service is not (yet) built: the app runs without its lifespan."""
 
 
-def _settings(request: Request) -> Settings:
+def _settings_van(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _service(request: Request) -> Zorgroute:
+async def _settings(request: Request) -> Settings:
+    return _settings_van(request)
+
+
+async def _service(request: Request) -> Zorgroute:
     service: Zorgroute | None = getattr(request.app.state, "service", None)
     if service is None:
         raise NietGereed
@@ -50,7 +60,7 @@ async def _huidige_gebruiker(
 ) -> Gebruiker:
     if credentials is None:
         raise OngeldigToken("token ontbreekt")
-    claims = decodeer_token(credentials.credentials, _settings(request))
+    claims = decodeer_token(credentials.credentials, _settings_van(request))
     gebruiker = Gebruiker(
         sub=claims["sub"],
         naam=claims["naam"],
@@ -112,7 +122,7 @@ CasusId = Annotated[UUID, Path(description="Id van het dossier (UUID).")]
 InstellingenDep = Annotated[Settings, Depends(_settings)]
 
 
-def _runner(request: Request) -> Projectierunner:
+async def _runner(request: Request) -> Projectierunner:
     runner: Projectierunner | None = getattr(request.app.state, "runner", None)
     if runner is None:
         raise NietGereed
@@ -165,7 +175,7 @@ def _kop(waarde: str | None, maximaal: int = 500) -> str | None:
     return schoon or None
 
 
-def _bron(
+async def _bron(
     request: Request,
     namens: Annotated[
         str | None,
@@ -219,7 +229,7 @@ class Opdracht:
         }
 
 
-def _opdracht(
+async def _opdracht(
     actor: CurrentActor, if_match: IfMatch, sleutel: IdempotencyKey, bron: BronDep
 ) -> Opdracht:
     return Opdracht(actor, if_match, sleutel, bron)
