@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -55,6 +56,18 @@ def _rss_mb(pid: int) -> float:
         except OSError:
             continue
     return round(totaal / 1024, 1)
+
+
+def _cpu_seconden(pid: int) -> float:
+    """User + system CPU of a process and its children (uvicorn workers) so far."""
+    totaal = 0
+    for kandidaat in [pid, *_kinderen(pid)]:
+        try:
+            velden = Path(f"/proc/{kandidaat}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        totaal += int(velden[11]) + int(velden[12])  # utime, stime (fields 14 and 15)
+    return totaal / os.sysconf("SC_CLK_TCK")
 
 
 def _kinderen(pid: int) -> list[int]:
@@ -120,12 +133,23 @@ def opdrachten(
             except httpx.HTTPError:
                 time.sleep(0.2)
         for aantal in clients:
+            cpu_voor = {p.pid: _cpu_seconden(p.pid) for p in (api, projector)}
+            last_voor = resource.getrusage(resource.RUSAGE_CHILDREN)
             last = subprocess.run(
                 [sys.executable, "-m", "bench.last", "--url", url, "--token", token,
                  "--clients", str(aantal), "--seconden", str(seconden)],
                 cwd=WORTEL, capture_output=True, text=True, check=True,
             )  # fmt: skip
             meting = json.loads(last.stdout.strip().splitlines()[-1])
+            last_na = resource.getrusage(resource.RUSAGE_CHILDREN)
+            # CPU per acknowledged command: unlike commands/s, this hardly moves when
+            # something else runs on the machine at the same time.
+            per = max(meting["opdrachten"], 1) / 1000
+            meting["cpu_ms_per_opdracht"] = {
+                "api": round((_cpu_seconden(api.pid) - cpu_voor[api.pid]) / per, 2),
+                "projector": round((_cpu_seconden(projector.pid) - cpu_voor[projector.pid]) / per, 2),
+                "last": round((last_na.ru_utime + last_na.ru_stime - last_voor.ru_utime - last_voor.ru_stime) / per, 2),
+            }  # fmt: skip
             basis = pgbench(database_url, schema, aantal, seconden)
             meting |= {
                 "clients": aantal,
@@ -161,7 +185,8 @@ def main() -> None:
             f"{m['clients']:>3} clients, {m['workers']} worker(s): {m['per_seconde']:,.0f} opdrachten/s "
             f"(p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms); "
             f"basislijn {m['basislijn_per_seconde']:,.0f}/s; verhouding {m['verhouding']}; "
-            f"API-RSS {m['api_piek_rss_mb']} MB; fouten {m['fouten']}"
+            f"API-RSS {m['api_piek_rss_mb']} MB; CPU ms/opdracht {m['cpu_ms_per_opdracht']}; "
+            f"fouten {m['fouten']}"
         )
 
 
