@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 
+from bench import partities
 from bench.gemeenschappelijk import service_voor, settings_voor
 from bench.genereer import vul
 from bench.herbouw import herbouw
+from bench.opdrachten import opdrachten
 from bench.toegang import toegang
 from bench.vragen import vragen
 
@@ -26,3 +28,22 @@ def test_every_benchmark_runs_on_a_small_data_set(postgres_url: str) -> None:
     assert all(m["p50"] > 0 for m in uitkomst.values())
     verschil = toegang(postgres_url, schema, herhalingen=5)
     assert {"met_log", "zonder_log"} <= set(verschil)
+
+
+def test_the_command_benchmark_runs_against_a_served_api(postgres_url: str) -> None:
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    (meting,) = opdrachten(postgres_url, schema, clients=[2], workers=1, seconden=2)
+
+    assert meting["opdrachten"] > 0 and meting["fouten"] == {}
+    assert meting["latentie_ms"]["p50"] > 0
+    assert meting["cpu_ms_per_opdracht"]["api"] > 0
+    assert meting["api_piek_rss_mb"] > 0
+
+
+def test_the_partition_benchmark_runs_with_and_without_group_commit(postgres_url: str) -> None:
+    for groep in (False, True):
+        meting = partities.meet(
+            postgres_url, 1, 2, 0.5, groep, schema_voorvoegsel=f"bench_{uuid.uuid4().hex[:12]}"
+        )
+        assert meting["saves_per_seconde"] > 0
+        assert meting["save_ms_alleen"]["p50"] > 0
