@@ -112,6 +112,23 @@ def bereken_hash(rij: dict[str, Any], vorige_hash: str) -> str:
     return hashlib.sha256(vorige_hash.encode("ascii") + canoniek).hexdigest()
 
 
+# The canonical JSON sorts its keys, and "volgnummer" sorts after every other field: so an
+# entry's JSON is a prefix known before its number, then the number. That lets PostgreSQL
+# finish the hash itself once it has taken the head (see `PG_SCHRIJF`).
+_HASH_VELDEN = [k for k in _KOLOMMEN if k not in ("vorige_hash", "hash")]
+if sorted(_HASH_VELDEN)[-1] != "volgnummer":  # pragma: no cover - a new field would break it
+    raise RuntimeError("volgnummer moet de laatste sleutel van de canonieke JSON zijn")
+
+
+def hash_voorvoegsel(regel: Toegangsregel) -> bytes:
+    """The canonical JSON of `regel` up to its number: `{...,"volgnummer":`. With the
+    previous hash in front and `N}` behind it, it is what `bereken_hash` hashes."""
+    velden = {k: getattr(regel, k) for k in _HASH_VELDEN if k not in ("volgnummer", "tijdstip")}
+    velden["tijdstip"] = _tekst(regel.tijdstip)
+    canoniek = orjson.dumps(velden, option=orjson.OPT_SORT_KEYS)
+    return canoniek[:-1] + b',"volgnummer":'
+
+
 def _loop_keten(kop: Any, cur: Any) -> VerificatieUitkomst:
     if kop is None:
         return VerificatieUitkomst(False, 0, None, "ontbreekt", "kop ontbreekt")
