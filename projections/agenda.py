@@ -252,22 +252,22 @@ def _item(rij: Rij, overleg: str, gevonden: list[str]) -> dict[str, Any]:
 _NIET_VOOR = "({kolom} IS NULL OR {kolom} >= %s)"
 _VOORWAARDEN: dict[str, tuple[str, int]] = {
     "kernteam": (
-        "((kt_datum <= %s AND " + _NIET_VOOR.format(kolom="kt_besproken_op") + ") "
-        "OR (niveau IN ('kernteam', 'contactpersoon') AND volgende_evaluatie <= %s))",
+        "((a.kt_datum <= %s AND " + _NIET_VOOR.format(kolom="a.kt_besproken_op") + ") "
+        "OR (a.niveau IN ('kernteam', 'contactpersoon') AND a.volgende_evaluatie <= %s))",
         3,
     ),
     "ozs": (
-        "niveau IN ('ozs', 'extern') AND ("
-        "(intake_datum <= %s AND " + _NIET_VOOR.format(kolom="eerste_ozs_bespreking") + ") "
-        "OR (opschalen <> 0 AND opschalen_op <= %s) "
-        "OR (niveau = 'ozs' AND volgende_evaluatie <= %s) "
-        "OR volgende_bespreking <= %s)",
+        "a.niveau IN ('ozs', 'extern') AND ("
+        "(a.intake_datum <= %s AND " + _NIET_VOOR.format(kolom="a.eerste_ozs_bespreking") + ") "
+        "OR (a.opschalen <> 0 AND a.opschalen_op <= %s) "
+        "OR (a.niveau = 'ozs' AND a.volgende_evaluatie <= %s) "
+        "OR a.volgende_bespreking <= %s)",
         5,
     ),
     "zat": (
-        "niveau = 'extern' AND ("
-        "(zat_verwezen_op <= %s AND " + _NIET_VOOR.format(kolom="zat_afgehandeld_op") + ") "
-        "OR volgende_evaluatie <= %s)",
+        "a.niveau = 'extern' AND ("
+        "(a.zat_verwezen_op <= %s AND " + _NIET_VOOR.format(kolom="a.zat_afgehandeld_op") + ") "
+        "OR a.volgende_evaluatie <= %s)",
         3,
     ),
 }
@@ -275,15 +275,30 @@ _VOORWAARDEN: dict[str, tuple[str, int]] = {
 
 def agenda(opslag: Opslag, school: str, overleg: str, datum: date) -> dict[str, Any]:
     """The agenda of `overleg` ('kernteam', 'ozs' or 'zat') for the meeting on `datum`."""
+    return agenda_met_dossiers(opslag, school, overleg, datum, dossiers=False)[0]
+
+
+def agenda_met_dossiers(
+    opslag: Opslag, school: str, overleg: str, datum: date, *, dossiers: bool = True
+) -> tuple[dict[str, Any], list[Rij]]:
+    """The agenda, and (`dossiers`) the case-list rows of its files, which the access
+    policy decides on: read in one transaction, so that an overview of hundreds of
+    files does not pay for a second one."""
     if overleg not in OVERLEGGEN:
         raise ValueError(f"onbekend overleg: {overleg}")
     d = datum.isoformat()
     voorwaarde, aantal = _VOORWAARDEN[overleg]
+    waar = f"a.school = %s AND a.status = 'open' AND {voorwaarde}"
+    params = [school, *[d] * aantal]
     with opslag.lezen() as cur:
-        rijen = cur.execute(
-            f"SELECT * FROM pv_agenda WHERE school = %s AND status = 'open' AND {voorwaarde}",
-            [school, *[d] * aantal],
-        ).fetchall()
+        rijen = cur.execute(f"SELECT * FROM pv_agenda a WHERE {waar}", params).fetchall()
+        casusrijen = []
+        if dossiers and rijen:
+            casusrijen = cur.execute(
+                "SELECT c.* FROM pv_agenda a JOIN pv_casussen c ON c.casus_id = a.casus_id "
+                f"WHERE {waar} AND c.school = %s",
+                [*params, school],
+            ).fetchall()
     items = []
     for rij in rijen:
         gevonden = redenen(rij, overleg, d)
@@ -291,7 +306,7 @@ def agenda(opslag: Opslag, school: str, overleg: str, datum: date) -> dict[str, 
             items.append(_item(rij, overleg, gevonden))
     volgorde = {reden: index for index, reden in enumerate(REDENEN)}
     items.sort(key=lambda i: (volgorde[i["reden"]], i["weergavenaam"], i["casus_id"]))
-    return {"overleg": overleg, "datum": d, "items": items}
+    return {"overleg": overleg, "datum": d, "items": items}, casusrijen
 
 
 # ---- other formats ------------------------------------------------------------------------

@@ -51,10 +51,10 @@ def _dossiers(items: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
 
 
 def _alleen_leesbaar(
-    runner: Any, gebruiker: Gebruiker, school: str, items: list[dict[str, Any]]
+    gebruiker: Gebruiker, casusrijen: list[dict[str, Any]], items: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    ids = [str(i["casus_id"]) for i in items]
-    mag = leesbaar(gebruiker, casussen.rijen(runner.opslag, school, ids))
+    """The items whose file this caller may read, decided on the files' case-list rows."""
+    mag = leesbaar(gebruiker, casusrijen)
     return [i for i in items if str(i["casus_id"]) in mag]
 
 
@@ -131,8 +131,8 @@ def agenda(
     service.poortwachter.overzicht(gebruiker, "agenda", bron)
     school = _school(gebruiker)
     dag = datum or service.vandaag()
-    resultaat = agenda_view.agenda(runner.opslag, school, overleg, dag)
-    resultaat["items"] = _alleen_leesbaar(runner, gebruiker, school, resultaat["items"])
+    resultaat, casusrijen = agenda_view.agenda_met_dossiers(runner.opslag, school, overleg, dag)
+    resultaat["items"] = _alleen_leesbaar(gebruiker, casusrijen, resultaat["items"])
     gekozen = kies_formaat(request, formaat, ("json", "csv", "ics"))
     actie = "zoeken" if gekozen == "json" else "exporteren"
     service.poortwachter.inzage(

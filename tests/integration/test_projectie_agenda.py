@@ -7,8 +7,9 @@ from typing import Any
 from uuid import UUID
 
 from application.gebruiker import Gebruiker
-from projections import beheer
-from projections.agenda import Agenda, agenda, agenda_csv, agenda_ics
+from projections import beheer, casussen
+from projections.agenda import Agenda, agenda, agenda_csv, agenda_ics, agenda_met_dossiers
+from projections.casussen import Casussen
 from projections.opslag import Opslag
 from tests.integration.conftest import LEERLING, MENTOR, ZORGCOORDINATOR, Weergaven, signaal
 
@@ -319,3 +320,16 @@ def test_a_rebuilt_agenda_equals_the_one_kept_up_to_date(weergaven: Weergaven) -
     beheer.herbouw(runner, "agenda")
     assert alles() == voor
     assert voor[1][0]["items"] and voor[1][4]["items"]
+
+
+def test_the_agenda_comes_with_the_case_list_rows_of_its_files(weergaven: Weergaven) -> None:
+    """The access policy decides on case-list rows; the agenda reads them along."""
+    eerste, tweede = in_ozs(weergaven, 1), in_ozs(weergaven, 2, intake="2025-10-01")
+    weergaven.runner(Agenda(), Casussen()).verwerk_beschikbaar()
+    resultaat, rijen = agenda_met_dossiers(weergaven.opslag, SCHOOL, "ozs", d("2025-09-01"))
+    assert [i["casus_id"] for i in resultaat["items"]] == [str(eerste)]
+    assert resultaat == agenda(weergaven.opslag, SCHOOL, "ozs", d("2025-09-01"))
+    assert {r["casus_id"] for r in rijen} == {str(eerste)}
+    assert rijen == casussen.rijen(weergaven.opslag, SCHOOL, [str(eerste)])
+    assert str(tweede) not in {r["casus_id"] for r in rijen}
+    assert agenda_met_dossiers(weergaven.opslag, "00ZZ", "ozs", d("2025-09-01"))[1] == []
