@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -73,6 +74,15 @@ def status() -> None:
 def rebuild(
     naam: Annotated[str | None, typer.Argument(help="Naam van de weergave.")] = None,
     alle: Annotated[bool, typer.Option("--all", help="Alle weergaven opnieuw opbouwen.")] = False,
+    processen: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Processen die de dossiers onder elkaar verdelen (alleen PostgreSQL; "
+            "standaard het aantal kernen, hoogstens 4).",
+        ),
+    ] = min(4, os.cpu_count() or 1),
 ) -> None:
     """Bouw een weergave opnieuw op uit alle gebeurtenissen, in een nieuwe tabel die pas
     aan het eind in één transactie wordt ingewisseld (lezers zien nooit een halve)."""
@@ -82,7 +92,8 @@ def rebuild(
     if alle == (naam is not None):
         typer.echo("zorgroute: geef een NAAM of --all.", err=True)
         raise typer.Exit(2)
-    with _runner(_settings()) as runner:
+    settings = _settings()
+    with _runner(settings) as runner:
         bekend = list(runner.projecties)  # type: ignore[attr-defined]
         namen = bekend if alle else [str(naam)]
         onbekend = [n for n in namen if n not in bekend]
@@ -98,5 +109,11 @@ def rebuild(
                 balk.update(positie - balk.pos)
 
             # One pass over the log feeds every chosen view.
-            positie = beheer.herbouw_alle(runner, namen, voortgang)  # type: ignore[arg-type]
+            positie = beheer.herbouw_alle(
+                runner,  # type: ignore[arg-type]
+                namen,
+                voortgang,
+                settings=settings,
+                processen=processen,
+            )
         typer.echo(f"{', '.join(namen)}: opnieuw opgebouwd tot positie {positie}.")

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from infrastructure.settings import Settings
+from projections.herbouw_parallel import vul_parallel
 from projections.opslag import Cursor
 from projections.runner import Projectierunner, _nu
 from projections.volger import Volger
@@ -98,11 +100,18 @@ def herbouw(runner: Projectierunner, naam: str, voortgang: Voortgang | None = No
 
 
 def herbouw_alle(
-    runner: Projectierunner, namen: Sequence[str] | None = None, voortgang: Voortgang | None = None
+    runner: Projectierunner,
+    namen: Sequence[str] | None = None,
+    voortgang: Voortgang | None = None,
+    *,
+    settings: Settings | None = None,
+    processen: int = 1,
 ) -> int:
     """Rebuild views from the first event into fresh tables, then swap each in within one
     transaction, so readers see the old view or the new one, never a half-built one.
-    The log is read and decoded once for all of them. Returns the position reached."""
+    The log is read and decoded once for all of them. With `processen` > 1 (PostgreSQL,
+    and the `settings` to connect with) the files are shared out over that many processes
+    (`herbouw_parallel`). Returns the position reached."""
     gekozen = list(namen) if namen is not None else list(runner.projecties)
     paren = [
         (runner.projecties[n], type(runner.projecties[n])(achtervoegsel="__nieuw")) for n in gekozen
@@ -117,7 +126,16 @@ def herbouw_alle(
     drempels = gc.get_threshold()
     gc.set_threshold(max(drempels[0], 50_000), *drempels[1:])
     try:
-        positie = _vul(runner, paren, volger, voortgang)
+        positie = 0
+        if processen > 1 and settings is not None and runner.opslag.dialect == "postgres":
+            positie = volger.laatste_positie()
+            vul_parallel(
+                settings, runner.app.name, gekozen, "__nieuw", positie, processen,
+                runner.herbouw_batch,
+            )  # fmt: skip
+            if voortgang is not None:
+                voortgang(positie, positie)
+        positie = _vul(runner, paren, volger, voortgang, positie)
     finally:
         gc.set_threshold(*drempels)
     for (oud, nieuw), naam in zip(paren, gekozen, strict=True):
@@ -141,10 +159,14 @@ def herbouw_alle(
 
 
 def _vul(
-    runner: Projectierunner, paren: list[Any], volger: Volger, voortgang: Voortgang | None
+    runner: Projectierunner,
+    paren: list[Any],
+    volger: Volger,
+    voortgang: Voortgang | None,
+    positie: int = 0,
 ) -> int:
-    """Fill the fresh tables up to the end of the log; returns the position reached."""
-    positie = 0
+    """Fill the fresh tables from `positie` up to the end of the log; returns the
+    position reached."""
     while True:
         einde = volger.laatste_positie()
         if einde <= positie:
