@@ -8,7 +8,9 @@ from uuid import UUID
 from domain.casus import Casus
 
 # Fields every event has; the history shows them apart from the event's own data.
-_ENVELOP = {"originator_id", "originator_version", "timestamp", "actor", "toelichting"}
+_ENVELOP = ("timestamp", "actor", "toelichting")
+# Not shown at all: the item carries the version, and the file's id is the history's.
+_NIET_GETOOND = {"originator_id", "originator_version", "originator_topic"}
 
 
 def _json(waarde: Any) -> Any:
@@ -55,13 +57,16 @@ def _json_datum(waarde: Any) -> str | None:
 
 
 def geschiedenis_item(gebeurtenis: Casus.Event) -> dict[str, Any]:
-    gegevens = gebeurtenis.model_dump(mode="json", exclude=_ENVELOP | {"originator_topic"})
+    # One dump per event (a long file's history is hundreds of them), then the envelope
+    # is taken out of it; the time is then already in the JSON form the API answers with.
+    gegevens = gebeurtenis.model_dump(mode="json", exclude=_NIET_GETOOND)
+    tijdstip, actor, toelichting = (gegevens.pop(veld) for veld in _ENVELOP)
     return {
         "versie": gebeurtenis.originator_version,
         "type": type(gebeurtenis).__name__,
-        "tijdstip": gebeurtenis.timestamp.isoformat(),
-        "actor": gebeurtenis.actor.model_dump(mode="json"),
-        "toelichting": gebeurtenis.toelichting,
+        "tijdstip": tijdstip,
+        "actor": actor,
+        "toelichting": toelichting,
         "gegevens": gegevens,
     }
 
