@@ -51,6 +51,10 @@ STATUS_DDL = (
 )
 
 
+class _Verschoven(Exception):
+    """A view moved on meanwhile (a rebuild swapped in): let each view go alone."""
+
+
 def _nu() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -183,10 +187,35 @@ class Projectierunner:
                 if laatste == vanaf:
                     return totaal
                 totaal += laatste - vanaf
-                for naam, positie in posities.items():
-                    if positie < laatste:
+                achter = {n: p for n, p in posities.items() if p < laatste}
+                if not self._verwerk_samen(achter, wijzigingen, laatste):
+                    for naam, positie in achter.items():
                         self._verwerk(self.projecties[naam], positie, wijzigingen, laatste)
         return totaal
+
+    def _verwerk_samen(
+        self, posities: dict[str, int], wijzigingen: list[Wijziging], laatste: int
+    ) -> bool:
+        """Every view's batch in one transaction: one commit (one fsync) instead of one per
+        view, each view still with its own position. False when a handler fails: then
+        nothing of this attempt is kept and each view goes alone, so that only the failing
+        one stops."""
+        if len(posities) < 2:
+            return False
+        try:
+            with self.opslag.transactie() as cur:
+                for naam, verwacht in posities.items():
+                    rij = self._vergrendel(cur, naam)
+                    if rij is None or rij["status"] != "actief" or int(rij["positie"]) != verwacht:
+                        raise _Verschoven
+                    eigen = [w for w in wijzigingen if w.positie > verwacht]
+                    self.projecties[naam].verwerk(cur, eigen)
+                    self._zet_positie(cur, naam, laatste, eigen)
+        except DATABASEFOUTEN:
+            raise
+        except Exception:
+            return False
+        return True
 
     def _actieve_posities(self) -> dict[str, int]:
         with self.opslag.lezen() as cur:
