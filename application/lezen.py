@@ -3,6 +3,7 @@ gatekeeper: the policy decides, the access log records, then the role's view is 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
@@ -65,7 +66,10 @@ class Lezen:
     ) -> dict[str, Any]:
         casus = self.dossier(gebruiker, casus_id)
         feiten = self.poortwachter.lezen(gebruiker, casus, bron, object="geschiedenis")
-        weergave = geschiedenis_weergave(casus_id, self._gebeurtenissen(casus_id))
+        # One event at a time: each is decoded, shown and let go, so a long file's history
+        # does not keep hundreds of events alive at once (fewer objects for the collector).
+        gebeurtenissen = cast(Iterator[Casus.Event], self.events.get(casus_id))
+        weergave = geschiedenis_weergave(casus_id, gebeurtenissen)
         weergave["items"] = beperk_geschiedenis(gebruiker, feiten, weergave["items"])
         return weergave
 

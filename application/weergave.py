@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -71,5 +72,5 @@ def geschiedenis_item(gebeurtenis: Casus.Event) -> dict[str, Any]:
     }
 
 
-def geschiedenis_weergave(casus_id: UUID, gebeurtenissen: list[Casus.Event]) -> dict[str, Any]:
+def geschiedenis_weergave(casus_id: UUID, gebeurtenissen: Iterable[Casus.Event]) -> dict[str, Any]:
     return {"casus_id": str(casus_id), "items": [geschiedenis_item(e) for e in gebeurtenissen]}
