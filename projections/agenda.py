@@ -29,11 +29,13 @@ without its class: the name of such a pupil never enters this view.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 import orjson
 
+from projections.agenda_begrippen import OVERLEGGEN, REDENEN
+from projections.agenda_formaten import csv_van, ics_van
 from projections.basis import (
     Projectie,
     Wijziging,
@@ -42,31 +44,8 @@ from projections.basis import (
     schrijf_rijen,
     weergavenaam,
 )
-from projections.formaten import IcsGebeurtenis, als_csv, als_ics
 from projections.opslag import Cursor, Opslag, Rij
 
-OVERLEGGEN: dict[str, str] = {
-    "kernteam": "Kernteamoverleg",
-    "ozs": "Ondersteuningsteam (OZS)",
-    "zat": "Zorg- en adviesteam (ZAT)",
-}
-REDENEN: dict[str, str] = {
-    "kernteam_aangemeld": "aangemeld voor het kernteam",
-    "nieuw_ingebracht": "nieuw ingebracht",
-    "verwezen": "verwezen naar het ZAT",
-    "opschalen": "opschalen",
-    "evaluatie": "evaluatie",
-    "periodieke_bespreking": "periodieke bespreking",
-}
-KERNVRAGEN = (
-    "doel",
-    "ondersteuningsbehoefte",
-    "waarom_nu",
-    "sterke_kanten",
-    "wanneer_evalueren",
-    "casusregie",
-    "wie_koppelt_terug",
-)
 ONDER_OZS = ("mentor", "kernteam", "contactpersoon")
 
 DDL = (
@@ -307,56 +286,6 @@ def agenda_met_dossiers(
     volgorde = {reden: index for index, reden in enumerate(REDENEN)}
     items.sort(key=lambda i: (volgorde[i["reden"]], i["weergavenaam"], i["casus_id"]))
     return {"overleg": overleg, "datum": d, "items": items}, casusrijen
-
-
-# ---- other formats ------------------------------------------------------------------------
-
-CSV_KOLOMMEN = (
-    *("casus_id", "weergavenaam", "klas", "reden", "regiehouder", "laatst_besproken", "vraag"),
-    *KERNVRAGEN,
-)
-
-
-def csv_van(resultaat: dict[str, Any]) -> str:
-    """An agenda answer as CSV: one line per item, the key questions as columns."""
-    rijen = [
-        {
-            **item,
-            **item["kernvragen"],
-            "reden": REDENEN[item["reden"]],
-            "regiehouder": (item["regiehouder"] or {}).get("naam"),
-        }
-        for item in resultaat["items"]
-    ]
-    return als_csv(rijen, CSV_KOLOMMEN)
-
-
-def ics_van(resultaat: dict[str, Any], school: str, tijdstempel: datetime | None = None) -> str:
-    """An agenda answer as iCalendar: one all-day VEVENT for the meeting, the items in
-    its description. Only display name, class, reason and regiehouder go in: calendars
-    sync to phones and cloud services, so the key questions' free texts stay out."""
-    overleg, d = resultaat["overleg"], resultaat["datum"]
-    regels = []
-    for nummer, item in enumerate(resultaat["items"], start=1):
-        tekst = f"{nummer}. {item['weergavenaam']}"
-        if item["klas"]:
-            tekst += f" ({item['klas']})"
-        tekst += f" – {REDENEN[item['reden']]}"
-        if item["regiehouder"]:
-            tekst += f" – regiehouder {item['regiehouder']['naam']}"
-        regels.append(tekst)
-    gebeurtenis = IcsGebeurtenis(
-        uid=f"agenda-{overleg}-{d.replace('-', '')}-{school.lower()}@zorgroute",
-        begin=date.fromisoformat(d),
-        samenvatting=f"{OVERLEGGEN[overleg]} – {len(regels)} {'casus' if len(regels) == 1 else 'casussen'}",
-        beschrijving="\n".join(regels) if regels else "Geen casussen op de agenda.",
-    )
-    return als_ics(
-        [gebeurtenis],
-        prodid="-//Zorgroute//Agenda//NL",
-        tijdstempel=tijdstempel or datetime.now(UTC),
-        kalendernaam=f"Zorgroute {OVERLEGGEN[overleg]}",
-    )
 
 
 def agenda_csv(opslag: Opslag, school: str, overleg: str, datum: date) -> str:

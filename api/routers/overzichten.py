@@ -19,7 +19,7 @@ from application.inzage import leesbaar
 from application.toegang import leesfilter
 from domain.waarden import Niveau, Status
 from projections import agenda as agenda_view
-from projections import beheer, casussen, verantwoording_weergave
+from projections import agenda_formaten, beheer, casussen, verantwoording_weergave
 from projections import trends as trends_view
 from projections import verantwoording as verantwoording_view
 from projections import werkvoorraad as werkvoorraad_view
@@ -139,9 +139,11 @@ def agenda(
         gebruiker, f"agenda:{overleg}:{dag}", _dossiers(resultaat["items"]), bron, actie
     )
     if gekozen == "csv":
-        return als_bestand(agenda_view.csv_van(resultaat), "csv", f"agenda-{overleg}-{dag}")
+        return als_bestand(agenda_formaten.csv_van(resultaat), "csv", f"agenda-{overleg}-{dag}")
     if gekozen == "ics":
-        return als_bestand(agenda_view.ics_van(resultaat, school), "ics", f"agenda-{overleg}-{dag}")
+        return als_bestand(
+            agenda_formaten.ics_van(resultaat, school), "ics", f"agenda-{overleg}-{dag}"
+        )
     return _json(resultaat)
 
 
