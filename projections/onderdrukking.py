@@ -185,6 +185,19 @@ def publiceer(
     return onderdruk(waarden, bijdragers, tabel.vergelijkingen, min_cel)
 
 
+def publiceer_aantallen(
+    tabel: Tabel, waarden: Mapping[str, int], bijdragers: Mapping[str, int], min_cel: int
+) -> dict[str, int | None]:
+    """The same as `publiceer`, given the counts and the numbers of contributors per cell
+    (counted elsewhere, e.g. by the database); a cell not named counts 0."""
+    return onderdruk(
+        {c: waarden.get(c, 0) for c in tabel.cellen},
+        {c: bijdragers.get(c, 0) for c in tabel.cellen},
+        tabel.vergelijkingen,
+        min_cel,
+    )
+
+
 def percentage(
     teller: int | None, noemer: int | None, min_cel: int, decimalen: int = 1
 ) -> float | None:

@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 
 from domain.identiteit import schooljaar_van
 from domain.waarden import NIVEAUS, AfsluitReden, Categorie
+from projections import verantwoording_telling as telling
 from projections.basis import Projectie, Wijziging, datum_van
 from projections.hergebruik import Hergebruik
-from projections.onderdrukking import MARKERING, Tabel, mediaan, percentage, publiceer
+from projections.onderdrukking import MARKERING, Tabel, mediaan, percentage, publiceer_aantallen
 from projections.opslag import Cursor, Opslag
 
 NEDERLAND = ZoneInfo("Europe/Amsterdam")
@@ -155,61 +156,42 @@ def _periode(schooljaar: str) -> tuple[date, date]:
     return date(begin, 8, 1), date(begin + 1, 7, 31)
 
 
-def _in_zorg(rijen: list[dict[str, Any]], van: str, tot: str) -> dict[str, str]:
-    """Per file: the highest level it had while open during the year (rows in log order)."""
-    per_casus: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for rij in rijen:
-        per_casus[rij["casus_id"]].append(rij)
-    hoogste: dict[str, str] = {}
-    for casus_id, stappen in per_casus.items():
-        ervoor = [r for r in stappen if r["datum"] < van]
-        niveaus = [r["niveau"] for r in stappen if van <= r["datum"] <= tot]
-        if ervoor and ervoor[-1]["status"] == "open":
-            niveaus.append(ervoor[-1]["niveau"])  # open when the year began
-        if niveaus:
-            hoogste[casus_id] = max(niveaus, key=NIVEAUS.index)
-    return hoogste
-
-
 def _lees(cur: Cursor, scholen: list[str], schooljaar: str) -> dict[str, Any]:
     van, tot = (d.isoformat() for d in _periode(schooljaar))
-    plekken = ", ".join(["%s"] * len(scholen))
-    stand = cur.execute(
-        "SELECT casus_id, school, soort, datum, niveau, status FROM pv_verantwoording_stand "
-        f"WHERE school IN ({plekken}) AND datum <= %s ORDER BY positie",
-        [*scholen, tot],
-    ).fetchall()
-    feiten = cur.execute(
-        "SELECT school, tabel, cel, casus_id FROM pv_verantwoording_feiten "
-        f"WHERE school IN ({plekken}) AND schooljaar = %s",
-        [*scholen, schooljaar],
-    ).fetchall()
-    doorloop = cur.execute(
-        "SELECT f.school, f.casus_id, f.datum, t.eerste_signaal FROM pv_verantwoording_feiten f "
-        "JOIN pv_verantwoording_trajecten t ON t.casus_id = f.casus_id AND t.traject = f.traject "
-        f"WHERE f.school IN ({plekken}) AND f.schooljaar = %s AND f.cel = 'ozs_inbreng'",
-        [*scholen, schooljaar],
-    ).fetchall()
-    return {"stand": stand, "feiten": feiten, "doorloop": doorloop, "van": van, "tot": tot}
+    return {
+        "in_zorg": telling.in_zorg(cur, scholen, van, tot),
+        "cellen": telling.cellen(cur, scholen, schooljaar),
+        "doorloop": telling.doorloop(cur, scholen, schooljaar),
+    }
 
 
 def _school(school: str, data: dict[str, Any], min_cel: int) -> dict[str, Any]:
-    # cellen[(tabel, cel)] = the contributing files, one entry per counted fact.
-    cellen: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for soort in ("leerling", "klas"):
-        rijen = [r for r in data["stand"] if r["school"] == school and r["soort"] == soort]
-        for casus_id, niveau in _in_zorg(rijen, data["van"], data["tot"]).items():
-            if soort == "klas":
-                cellen[("klassen_in_zorg", "klassen")].append(casus_id)
-            else:
-                cellen[("leerlingen_in_zorg", niveau)].append(casus_id)
-                cellen[("leerlingen_in_zorg", "totaal")].append(casus_id)
-    for rij in data["feiten"]:
+    # Per (tabel, cel): how many facts, and from how many distinct files.
+    aantallen: dict[tuple[str, str], int] = defaultdict(int)
+    personen: dict[tuple[str, str], int] = defaultdict(int)
+    for rij in data["in_zorg"]:
+        if rij["school"] != school:
+            continue
+        # A file is counted once, at its highest level: its count is its contributors.
+        if rij["soort"] == "klas":
+            sleutels = [("klassen_in_zorg", "klassen")]
+        else:
+            sleutels = [("leerlingen_in_zorg", rij["niveau"]), ("leerlingen_in_zorg", "totaal")]
+        for sleutel in sleutels:
+            aantallen[sleutel] += rij["aantal"]
+            personen[sleutel] += rij["aantal"]
+    for rij in data["cellen"]:
         if rij["school"] == school:
-            cellen[(rij["tabel"], rij["cel"])].append(rij["casus_id"])
+            aantallen[(rij["tabel"], rij["cel"])] += rij["aantal"]
+            personen[(rij["tabel"], rij["cel"])] += rij["personen"]
     tabellen, gepubliceerd = [], {}
     for tabel in TABELLEN:
-        uit = publiceer(tabel, {c: cellen[(tabel.sleutel, c)] for c in tabel.cellen}, min_cel)
+        uit = publiceer_aantallen(
+            tabel,
+            {c: aantallen[(tabel.sleutel, c)] for c in tabel.cellen},
+            {c: personen[(tabel.sleutel, c)] for c in tabel.cellen},
+            min_cel,
+        )
         gepubliceerd[tabel.sleutel] = uit
         rijen = [_cijfer(c, LABELS[c], "aantal", uit[c]) for c in tabel.cellen]
         tabellen.append({"sleutel": tabel.sleutel, "titel": tabel.titel, "rijen": rijen})
@@ -219,12 +201,12 @@ def _school(school: str, data: dict[str, Any], min_cel: int) -> dict[str, Any]:
     inbreng = [r for r in data["doorloop"] if r["school"] == school]
     # An intake dated before its signal (entered afterwards) counts as 0 days.
     dagen = [max(0, (_d(r["datum"]) - _d(r["eerste_signaal"])).days) for r in inbreng]
-    personen = len({r["casus_id"] for r in inbreng})
+    inbrengers = len({r["casus_id"] for r in inbreng})
     kengetallen = [
         _cijfer("evaluaties_op_tijd_pct", "Evaluaties op tijd (met afgesproken datum)", "%",
                 percentage(op_tijd, basis, min_cel)),
         _cijfer("doorlooptijd_signaal_ozs_mediaan", "Doorlooptijd signaal → inbreng OZS (mediaan)",
-                "dagen", mediaan(dagen, personen, min_cel)),
+                "dagen", mediaan(dagen, inbrengers, min_cel)),
     ]  # fmt: skip
     return {"school": school, "tabellen": tabellen, "kengetallen": kengetallen}
 
@@ -248,9 +230,9 @@ def verantwoording(
     van, tot = _periode(schooljaar)
     scholen = sorted(set(scholen))
     if not scholen:
-        data: dict[str, Any] = {"stand": [], "feiten": [], "doorloop": []}
+        data: dict[str, Any] = {"in_zorg": [], "cellen": [], "doorloop": []}
     else:
-        with opslag.lezen() as cur:
+        with opslag.lezen(tellen=True) as cur:
             data = _lees(cur, scholen, schooljaar)
     data |= {"van": van.isoformat(), "tot": tot.isoformat()}
     return {

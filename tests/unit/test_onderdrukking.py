@@ -21,6 +21,7 @@ from projections.onderdrukking import (
     percentage,
     primair,
     publiceer,
+    publiceer_aantallen,
 )
 
 Gepubliceerd = Mapping[str, int | None]
@@ -192,3 +193,20 @@ def test_no_hidden_cell_of_a_random_table_can_be_recovered(
         if uit[cel] is not None:
             assert uit[cel] == waarde
     controleer_onherleidbaar(waarden, uit, vergelijkingen)
+
+
+def test_publishing_from_counts_equals_publishing_from_contributors() -> None:
+    """The report counts in the database: counts and contributors give the same table."""
+    tabel = Tabel("t", "T", ("a", "b", "c"), "totaal")
+    bijdragen = {
+        "a": ["x1", "x1", "x2"],
+        "b": [f"y{i}" for i in range(9)],
+        "c": [],
+        "totaal": ["x1", "x1", "x2", *[f"y{i}" for i in range(9)]],
+    }
+    for min_cel in (1, 3, 5, 10):
+        waarden = {c: len(v) for c, v in bijdragen.items() if v}
+        bijdragers = {c: len(set(v)) for c, v in bijdragen.items() if v}
+        assert publiceer_aantallen(tabel, waarden, bijdragers, min_cel) == publiceer(
+            tabel, bijdragen, min_cel
+        )
