@@ -229,20 +229,27 @@ def _tel(
     measurable at all). Columns come from the closed lists above, never from the caller."""
     tabel = Trends().t("trends")
     kolommen = ", ".join(dimensies)
-    # A signal with two categories is two rows; per department it is still one signal.
-    telling = "COUNT(*)" if "categorie" in dimensies else "COUNT(DISTINCT positie)"
     bereik = [school, alle[0].begin.isoformat(), alle[-1].eind.isoformat()]
     waar = "WHERE school = %s AND datum >= %s AND datum <= %s"
-    with opslag.lezen() as cur:
+    # A signal with two categories is two rows; per department it is still one signal, so
+    # without `categorie` the rows are first made one per signal. That is a GROUP BY, not a
+    # COUNT(DISTINCT): the database can hash it instead of sorting (`lezen(tellen=True)`).
+    if "categorie" in dimensies:
+        bron = f"SELECT {stap} AS periode, {kolommen} FROM {tabel} {waar}"
+    else:
+        bron = (
+            f"SELECT {stap} AS periode, {kolommen}, positie FROM {tabel} {waar} "
+            f"GROUP BY {stap}, {kolommen}, positie"
+        )
+    signalen = f"SELECT {stap} AS periode, positie FROM {tabel} {waar} GROUP BY {stap}, positie"
+    with opslag.lezen(tellen=True) as cur:
         rijen = cur.execute(
-            f"SELECT {stap} AS periode, {kolommen}, {telling} AS aantal FROM {tabel} {waar} "
-            f"GROUP BY {stap}, {kolommen}",
+            f"SELECT periode, {kolommen}, COUNT(*) AS aantal FROM ({bron}) rijen "
+            f"GROUP BY periode, {kolommen}",
             bereik,
         ).fetchall()
         totalen = cur.execute(
-            f"SELECT {stap} AS periode, COUNT(DISTINCT positie) AS aantal FROM {tabel} {waar} "
-            f"GROUP BY {stap}",
-            bereik,
+            f"SELECT periode, COUNT(*) AS aantal FROM ({signalen}) s GROUP BY periode", bereik
         ).fetchall()
     tellingen: dict[tuple[Any, ...], dict[str, int]] = {}
     for rij in rijen:
