@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
+from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
+
 from application.fouten import CasusNietGevonden
 from application.gebruiker import Gebruiker
 from application.inzage import Poortwachter, beperk_dossier, beperk_geschiedenis
@@ -20,6 +22,8 @@ class Lezen:
     if TYPE_CHECKING:
         poortwachter: Poortwachter
         events: Any
+        recorder: ApplicationRecorder
+        mapper: Mapper[UUID]
 
         def _laad(self, casus_id: UUID, school: str) -> Casus | None: ...
         @staticmethod
@@ -38,28 +42,32 @@ class Lezen:
         decided on the file as it is now (who is involved today)."""
         casus = self.dossier(gebruiker, casus_id)
         feiten = self.poortwachter.lezen(gebruiker, casus, bron)
-        gebeurtenissen = self._gebeurtenissen(casus_id)
-        if op is not None:
-            tot = [e.originator_version for e in gebeurtenissen if e.timestamp <= op]
-            if not tot:
+        if versie is not None and not 1 <= versie <= casus.version:
+            raise CasusNietGevonden
+        # One pass over the stored events, each decoded, taken in and let go: a long file
+        # then never holds hundreds of decoded events at once (those objects are what
+        # triggers the API process's full garbage collections). Only up to the version
+        # loaded, so the feedback always belongs to the file shown.
+        stand = _Stand(afspelen=op is not None or versie is not None)
+        na_moment: list[StoredEvent] = []
+        for opgeslagen in self.recorder.select_events(casus_id, lte=versie or casus.version):
+            gebeurtenis = cast(Casus.Event, self.mapper.to_domain_event(opgeslagen))
+            if op is not None and gebeurtenis.timestamp > op:
+                # After the moment, unless a later event still is at or before it: then it
+                # belongs to the file of that moment after all (kept undecoded till then).
+                na_moment.append(opgeslagen)
+                continue
+            for eerder in na_moment:
+                stand.neem(cast(Casus.Event, self.mapper.to_domain_event(eerder)))
+            na_moment.clear()
+            stand.neem(gebeurtenis)
+        if stand.afspelen:
+            if stand.casus is None:  # nothing yet at that moment
                 raise CasusNietGevonden
-            versie = tot[-1]
-        if versie is not None:
-            if versie < 1 or versie > casus.version:
-                raise CasusNietGevonden
-            gebeurtenissen = gebeurtenissen[:versie]
-            # The events are in hand already: replaying them here spares a second read
-            # and decode of the same rows (`repository.get(version=)` would do both).
-            casus = _speel_af(gebeurtenissen)
+            casus = stand.casus
         weergave = casus_weergave(casus)
-        weergave["terugkoppelingen"] = [
-            {"datum": e.datum.isoformat(), "inhoud": e.inhoud}  # type: ignore[attr-defined]
-            for e in gebeurtenissen
-            if type(e).__name__ == "TerugkoppelingGegeven" and e.aan == "signaalgever"  # type: ignore[attr-defined]
-        ]
-        verwezen = [e for e in gebeurtenissen if type(e).__name__ == "DoorverwezenNaarZAT"]
-        verwezen_op = verwezen[-1].timestamp.isoformat() if verwezen else None
-        return beperk_dossier(gebruiker, feiten, weergave, verwezen_op)
+        weergave["terugkoppelingen"] = stand.terugkoppelingen
+        return beperk_dossier(gebruiker, feiten, weergave, stand.verwezen_op)
 
     def geschiedenis(
         self, gebruiker: Gebruiker, casus_id: UUID, *, bron: Bron | None = None
@@ -84,17 +92,26 @@ class Lezen:
     def controleer_dossier(self, gebruiker: Gebruiker, casus_id: UUID) -> None:
         self.dossier(gebruiker, casus_id)
 
-    def _gebeurtenissen(self, casus_id: UUID) -> list[Casus.Event]:
-        return cast(list[Casus.Event], list(self.events.get(casus_id)))
 
+class _Stand:
+    """What a read of a file takes from its events: the file itself when it is rebuilt
+    (at a moment or version; plain `mutate` calls, as eventsourcing's `project_aggregate`
+    asserts a runtime-checkable Protocol per event, which costs more than the event's
+    effect), the feedback to the signal's reporter, and when it went to the ZAT."""
 
-def _speel_af(gebeurtenissen: list[Casus.Event]) -> Casus:
-    """The file as these events leave it. Plain `mutate` calls: eventsourcing's
-    `project_aggregate` asserts a runtime-checkable Protocol per event, which costs
-    more than applying the event itself."""
-    casus: Casus | None = None
-    for gebeurtenis in gebeurtenissen:
-        casus = gebeurtenis.mutate(casus)
-    if casus is None:
-        raise CasusNietGevonden
-    return casus
+    def __init__(self, *, afspelen: bool) -> None:
+        self.afspelen = afspelen
+        self.casus: Casus | None = None
+        self.terugkoppelingen: list[dict[str, Any]] = []
+        self.verwezen_op: str | None = None
+
+    def neem(self, gebeurtenis: Casus.Event) -> None:
+        if self.afspelen:
+            self.casus = gebeurtenis.mutate(self.casus)
+        soort = type(gebeurtenis).__name__
+        if soort == "TerugkoppelingGegeven" and gebeurtenis.aan == "signaalgever":  # type: ignore[attr-defined]
+            self.terugkoppelingen.append(
+                {"datum": gebeurtenis.datum.isoformat(), "inhoud": gebeurtenis.inhoud}  # type: ignore[attr-defined]
+            )
+        elif soort == "DoorverwezenNaarZAT":
+            self.verwezen_op = gebeurtenis.timestamp.isoformat()

@@ -3,8 +3,10 @@ they must be exactly what eventsourcing's own historical load and a per-field du
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+
+import pytest
 
 from application.service import Zorgroute
 from application.weergave import casus_weergave, geschiedenis_item
@@ -66,3 +68,27 @@ def test_een_geschiedenisregel_is_de_gebeurtenis_veld_voor_veld(service: Zorgrou
             type(gebeurtenis).__name__,
             gebeurtenis.toelichting,
         )
+
+
+def test_een_gebeurtenis_met_een_vroeger_tijdstip_neemt_de_tussenliggende_mee(
+    service: Zorgroute, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Times are not promised to rise: the file at a moment is the file up to the last
+    # event at or before it, with every event before that one (also later-stamped ones).
+    casus_id = _dossier(service)
+    echt = [e.timestamp for e in service.events.get(casus_id)]
+    ontcijfer = service.mapper.to_domain_event
+
+    def verschoven(opgeslagen: Any) -> Any:
+        gebeurtenis = ontcijfer(opgeslagen)
+        if gebeurtenis.originator_version == 6:
+            return gebeurtenis.model_copy(update={"timestamp": echt[2]})
+        return gebeurtenis
+
+    monkeypatch.setattr(service.mapper, "to_domain_event", verschoven)
+    verwacht = casus_weergave(service.repository.get(casus_id, version=6))
+    assert _zonder_afgeleid(service.lees(ZOCO, casus_id, op=echt[2])) == verwacht
+    # Just before that time the shifted event is after it too.
+    net_ervoor = echt[2] - timedelta(microseconds=1)
+    eerder = service.lees(ZOCO, casus_id, op=net_ervoor)
+    assert eerder["versie"] == max(v for v, t in enumerate(echt[:5], 1) if t <= net_ervoor)
