@@ -46,8 +46,12 @@ def _een_school(gebruiker: Gebruiker, school: str | None) -> str:
 
 
 def _dossiers(items: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
-    # The access log names an anonymous file by its pseudonym only.
-    return [(str(i["casus_id"]), i.get("pseudoniem") if i.get("anoniem") else None) for i in items]
+    # The access log names an anonymous file by its pseudonym only. The case list calls
+    # it `pseudoniem`; agenda and caseload show it as the file's `weergavenaam`.
+    return [
+        (str(i["casus_id"]), (i.get("pseudoniem") or i.get("weergavenaam")) if i.get("anoniem") else None)
+        for i in items
+    ]  # fmt: skip
 
 
 def _alleen_leesbaar(

@@ -248,6 +248,30 @@ def test_an_overview_logs_one_entry_per_file_it_shows_and_an_export_as_exportere
     assert {r["actie"] for r in regels_van(scenario, agenda)} <= {"exporteren"}
 
 
+@pytest.mark.parametrize(
+    ("rol", "pad", "params"),
+    [
+        ("zorgcoordinator", "/casussen", {}),
+        ("zorgcoordinator", "/agenda/ozs", {"datum": dag(8)}),
+        ("zorgteam", "/werkvoorraad", {}),  # as zt-2, the file's regiehouder
+    ],
+    ids=["lijst", "agenda", "werkvoorraad"],
+)
+def test_an_overview_logs_an_anonymous_file_under_its_pseudonym(
+    scenario: Scenario, rol: str, pad: str, params: dict[str, Any]
+) -> None:
+    cid, f = scenario.ids["anoniem"], DOSSIERS["anoniem"]
+    pseudoniem = scenario.als("zorgcoordinator").lees(cid)["pseudoniem"]
+    kijker = scenario.als(rol, sub="zt-2") if rol == "zorgteam" else scenario.als(rol)
+    antwoord = kijker.get(pad, params=params, headers=HERKOMST)
+    assert antwoord.status_code == 200, antwoord.text
+    regels = [r for r in regels_van(scenario, antwoord) if r["casus_id"] == cid]
+
+    assert len(regels) == 1  # the anonymous file is on this overview
+    assert regels[0]["pseudoniem"] == pseudoniem
+    assert not f.noemt_leerling(json.dumps(regels[0], ensure_ascii=False))
+
+
 # ---- reading the log back --------------------------------------------------------------------
 
 
