@@ -155,6 +155,13 @@ def herbouw_alle(
                 "fout_positie = NULL, bijgewerkt_op = %s WHERE naam = %s",
                 [bijgewerkt, _nu(), naam],
             )
+    if runner.opslag.dialect == "postgres":
+        # Fresh tables have no statistics until autovacuum gets round to them (never, where
+        # it is off), and the planner then guesses their size: give it the real ones.
+        with runner.opslag.transactie() as cur:
+            for oud, _ in paren:
+                for tabel in oud.tabellen:
+                    cur.execute(f"ANALYZE {oud.t(tabel)}")
     return positie
 
 
