@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import psycopg
 
-from bench.gemeenschappelijk import argumenten, settings_voor
+from bench.gemeenschappelijk import argumenten, schema_van, settings_voor
 from infrastructure.auth import maak_token
 from infrastructure.persistence import postgres_doel
 
@@ -76,6 +76,37 @@ def _kinderen(pid: int) -> list[int]:
     except OSError:
         return []
     return [int(p) for p in tekst.split()]
+
+
+def _logpositie(database_url: str) -> int:
+    with psycopg.connect(_zonder_schema(database_url)) as verbinding:
+        verbinding.execute(f"SET search_path TO {_schema(database_url)}")
+        rij = verbinding.execute(
+            "SELECT COALESCE(MAX(notification_id), 0) FROM zorgroute_events"
+        ).fetchone()
+    return int(rij[0]) if rij else 0
+
+
+def _per_transactie(database_url: str, na: int, opdrachten: int) -> float | None:
+    """Acknowledged commands per transaction that stored them: the group commit at work.
+    Rows written by one transaction share its id (`xmin`), so counting the distinct ids
+    of the new rows counts the transactions."""
+    with psycopg.connect(_zonder_schema(database_url)) as verbinding:
+        verbinding.execute(f"SET search_path TO {_schema(database_url)}")
+        rij = verbinding.execute(
+            "SELECT COUNT(DISTINCT xmin::text) FROM zorgroute_events WHERE notification_id > %s",
+            [na],
+        ).fetchone()
+    transacties = int(rij[0]) if rij else 0
+    return round(opdrachten / transacties, 2) if transacties else None
+
+
+def _schema(database_url: str) -> str:
+    return schema_van(database_url) or "public"
+
+
+def _zonder_schema(database_url: str) -> str:
+    return database_url.split("?", 1)[0]
 
 
 def pgbench(database_url: str, schema: str, clients: int, seconden: float) -> float | None:
@@ -134,6 +165,7 @@ def opdrachten(
                 time.sleep(0.2)
         for aantal in clients:
             cpu_voor = {p.pid: _cpu_seconden(p.pid) for p in (api, projector)}
+            log_voor = _logpositie(settings.database_url)
             last_voor = resource.getrusage(resource.RUSAGE_CHILDREN)
             last = subprocess.run(
                 [sys.executable, "-m", "bench.last", "--url", url, "--token", token,
@@ -150,6 +182,9 @@ def opdrachten(
                 "projector": round((_cpu_seconden(projector.pid) - cpu_voor[projector.pid]) / per, 2),
                 "last": round((last_na.ru_utime + last_na.ru_stime - last_voor.ru_utime - last_voor.ru_stime) / per, 2),
             }  # fmt: skip
+            meting["per_transactie"] = _per_transactie(
+                settings.database_url, log_voor, meting["opdrachten"]
+            )
             basis = pgbench(database_url, schema, aantal, seconden)
             meting |= {
                 "clients": aantal,
@@ -185,6 +220,7 @@ def main() -> None:
             f"{m['clients']:>3} clients, {m['workers']} worker(s): {m['per_seconde']:,.0f} opdrachten/s "
             f"(p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms); "
             f"basislijn {m['basislijn_per_seconde']:,.0f}/s; verhouding {m['verhouding']}; "
+            f"{m['per_transactie']} opdrachten per transactie; "
             f"API-RSS {m['api_piek_rss_mb']} MB; CPU ms/opdracht {m['cpu_ms_per_opdracht']}; "
             f"fouten {m['fouten']}"
         )

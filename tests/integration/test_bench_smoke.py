@@ -37,6 +37,7 @@ def test_the_command_benchmark_runs_against_a_served_api(postgres_url: str) -> N
     assert meting["opdrachten"] > 0 and meting["fouten"] == {}
     assert meting["latentie_ms"]["p50"] > 0
     assert meting["cpu_ms_per_opdracht"]["api"] > 0
+    assert meting["per_transactie"] >= 1  # never more transactions than commands
     assert meting["api_piek_rss_mb"] > 0
 
 
