@@ -4,7 +4,9 @@ teacher's own signals)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +25,12 @@ from application.toegangslog import Actie, Bron, Toegangslogboek, Toegangsregel
 from domain.casus import Casus
 
 GEEN_BRON = Bron()
+SCHRIJVERS = 8  # threads that write access log entries while reads shape their answer
 _PERSOONSGEGEVENS = ("naam", "leerlingnummer", "geboortedatum")
+
+
+def _niets() -> None:
+    return None
 
 
 def feiten_van(casus: Casus) -> DossierFeiten:
@@ -48,21 +55,49 @@ class Poortwachter:
     def __init__(self, logboek: Toegangslogboek | None) -> None:
         # Without a log (unit tests of the service) decisions still apply; nothing is logged.
         self.logboek = logboek
+        self._uitvoerder: ThreadPoolExecutor | None = None
+        self._slot = threading.Lock()
+
+    def _schrijver(self) -> ThreadPoolExecutor:
+        # Made on first use; the writes queue on the log's head row anyway, so a few
+        # threads are enough. Idle threads end with the gatekeeper.
+        with self._slot:
+            if self._uitvoerder is None:
+                self._uitvoerder = ThreadPoolExecutor(
+                    max_workers=SCHRIJVERS, thread_name_prefix="toegangslog"
+                )
+            return self._uitvoerder
 
     # ---- decisions -------------------------------------------------------------------
 
     def lezen(
         self, g: Gebruiker, casus: Casus, bron: Bron | None, object: str = "casus"
     ) -> DossierFeiten:
+        feiten, bevestig = self.lezen_vooraf(g, casus, bron, object)
+        bevestig()
+        return feiten
+
+    def lezen_vooraf(
+        self, g: Gebruiker, casus: Casus, bron: Bron | None, object: str = "casus"
+    ) -> tuple[DossierFeiten, Callable[[], None]]:
+        """Decide, and start writing an allowed read's entry while the caller prepares
+        its answer; the caller must call `bevestig` before it gives anything back: it
+        waits until the entry is stored and raises if it could not be (fail closed).
+        A refusal is logged before this returns, and raises."""
         bron = bron or GEEN_BRON
         feiten = feiten_van(casus)
         wat = "geschiedenis" if object == "geschiedenis" else "lezen"
         besluit = mag_lezen(g, feiten, bron.noodtoegang, wat)
         actie: Actie = "noodtoegang" if besluit.noodtoegang else "lezen"
-        self._log(g, besluit, actie, object, bron, casus)
-        if not besluit.toegestaan:
-            raise GeenToegang
-        return feiten
+        if not besluit.toegestaan or self.logboek is None:
+            self._log(g, besluit, actie, object, bron, casus)
+            if not besluit.toegestaan:
+                raise GeenToegang
+            return feiten, _niets
+        # The entry's round trip and commit overlap with reading and shaping the file:
+        # nothing is returned before `bevestig`, so what the log guarantees still holds.
+        bezig = self._schrijver().submit(self._log, g, besluit, actie, object, bron, casus)
+        return feiten, bezig.result
 
     def schrijven(
         self, g: Gebruiker, handeling: str, casus: Casus | None, bron: Bron | None

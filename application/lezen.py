@@ -41,16 +41,48 @@ class Lezen:
         """The file now, as it stood at moment `op`, or at version `versie`; access is
         decided on the file as it is now (who is involved today)."""
         casus = self.dossier(gebruiker, casus_id)
-        feiten = self.poortwachter.lezen(gebruiker, casus, bron)
+        feiten, bevestig = self.poortwachter.lezen_vooraf(gebruiker, casus, bron)
+        # Shaping the answer overlaps with writing the access log entry; `bevestig` waits
+        # for it, also when the read fails, so that a log that could not be written is
+        # what the caller hears (503), as when the entry was written first.
+        try:
+            casus, stand = self._stand(casus, op, versie)
+            weergave = casus_weergave(casus)
+            weergave["terugkoppelingen"] = stand.terugkoppelingen
+        finally:
+            bevestig()
+        return beperk_dossier(gebruiker, feiten, weergave, stand.verwezen_op)
+
+    def geschiedenis(
+        self, gebruiker: Gebruiker, casus_id: UUID, *, bron: Bron | None = None
+    ) -> dict[str, Any]:
+        casus = self.dossier(gebruiker, casus_id)
+        feiten, bevestig = self.poortwachter.lezen_vooraf(
+            gebruiker, casus, bron, object="geschiedenis"
+        )
+        try:
+            # One event at a time: each is decoded, shown and let go, so a long file's
+            # history never holds hundreds of events at once (fewer objects for the
+            # collector).
+            gebeurtenissen = cast(Iterator[Casus.Event], self.events.get(casus_id))
+            weergave = geschiedenis_weergave(casus_id, gebeurtenissen)
+        finally:
+            bevestig()
+        weergave["items"] = beperk_geschiedenis(gebruiker, feiten, weergave["items"])
+        return weergave
+
+    def _stand(self, casus: Casus, op: datetime | None, versie: int | None) -> tuple[Casus, _Stand]:
+        """The file at `op` or `versie` (else `casus` itself) and what its events add.
+
+        One pass over the stored events, each decoded, taken in and let go: a long file
+        then never holds hundreds of decoded events at once (those objects are what
+        triggers the API process's full garbage collections). Only up to the version
+        loaded, so the feedback always belongs to the file shown."""
         if versie is not None and not 1 <= versie <= casus.version:
             raise CasusNietGevonden
-        # One pass over the stored events, each decoded, taken in and let go: a long file
-        # then never holds hundreds of decoded events at once (those objects are what
-        # triggers the API process's full garbage collections). Only up to the version
-        # loaded, so the feedback always belongs to the file shown.
         stand = _Stand(afspelen=op is not None or versie is not None)
         na_moment: list[StoredEvent] = []
-        for opgeslagen in self.recorder.select_events(casus_id, lte=versie or casus.version):
+        for opgeslagen in self.recorder.select_events(casus.id, lte=versie or casus.version):
             gebeurtenis = cast(Casus.Event, self.mapper.to_domain_event(opgeslagen))
             if op is not None and gebeurtenis.timestamp > op:
                 # After the moment, unless a later event still is at or before it: then it
@@ -61,25 +93,11 @@ class Lezen:
                 stand.neem(cast(Casus.Event, self.mapper.to_domain_event(eerder)))
             na_moment.clear()
             stand.neem(gebeurtenis)
-        if stand.afspelen:
-            if stand.casus is None:  # nothing yet at that moment
-                raise CasusNietGevonden
-            casus = stand.casus
-        weergave = casus_weergave(casus)
-        weergave["terugkoppelingen"] = stand.terugkoppelingen
-        return beperk_dossier(gebruiker, feiten, weergave, stand.verwezen_op)
-
-    def geschiedenis(
-        self, gebruiker: Gebruiker, casus_id: UUID, *, bron: Bron | None = None
-    ) -> dict[str, Any]:
-        casus = self.dossier(gebruiker, casus_id)
-        feiten = self.poortwachter.lezen(gebruiker, casus, bron, object="geschiedenis")
-        # One event at a time: each is decoded, shown and let go, so a long file's history
-        # does not keep hundreds of events alive at once (fewer objects for the collector).
-        gebeurtenissen = cast(Iterator[Casus.Event], self.events.get(casus_id))
-        weergave = geschiedenis_weergave(casus_id, gebeurtenissen)
-        weergave["items"] = beperk_geschiedenis(gebruiker, feiten, weergave["items"])
-        return weergave
+        if not stand.afspelen:
+            return casus, stand
+        if stand.casus is None:  # nothing yet at that moment
+            raise CasusNietGevonden
+        return stand.casus, stand
 
     def dossier(self, gebruiker: Gebruiker, casus_id: UUID) -> Casus:
         """The file, if it exists and is of the caller's school; else CasusNietGevonden
