@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import time
+import weakref
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -50,6 +52,17 @@ from infrastructure.toegangslog_keten import (
     _utc,
 )
 from infrastructure.toegangslog_schrijven import schrijf_pg, schrijf_sqlite
+
+# A pooled connection unused for this long is checked before a read's entry relies on it.
+RUST_SECONDEN = 1.0
+_laatst_uitgegeven: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+
+
+def _controleer_na_rust(verbinding: psycopg.Connection[Any]) -> None:
+    nu = time.monotonic()
+    if nu - _laatst_uitgegeven.get(verbinding, 0.0) > RUST_SECONDEN:
+        ConnectionPool.check_connection(verbinding)  # raises: the pool takes another
+    _laatst_uitgegeven[verbinding] = nu
 
 
 class Toegangslog:
@@ -124,9 +137,10 @@ class Toegangslog:
                     min_size=1,
                     max_size=self._pool_grootte,
                     timeout=self._wacht,
-                    # No check on every checkout: it costs a round trip per logged read.
-                    # A connection broken by a server restart fails once (503, nothing
-                    # shown) and the pool replaces it.
+                    # No check on every checkout (a round trip per logged read); only on
+                    # a connection that lay idle, which is where a server restart leaves
+                    # broken ones. One in steady use fails at once if the server goes.
+                    check=_controleer_na_rust,
                     open=True,
                     name="zorgroute-toegangslog",
                 )

@@ -293,3 +293,37 @@ def test_postgres_onbereikbaar_geeft_onbeschikbaar_binnen_de_wachttijd() -> None
         finally:
             log.sluit()
     assert datetime.now(UTC) - begin < timedelta(seconds=5)
+
+
+@pytest.mark.postgres
+def test_een_verbinding_die_na_rust_verbroken_blijkt_wordt_vervangen_zonder_fout(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a database restart leaves in the pool: connections that look fine but whose
+    # server process is gone. A logged read must not fail on one.
+    if settings.is_sqlite:
+        pytest.skip("alleen PostgreSQL heeft een verbindingspool")
+    import infrastructure.toegangslog as module
+
+    monkeypatch.setattr(module, "RUST_SECONDEN", 0.0)
+    logboek = Toegangslog.van_settings(settings)
+    logboek.installeer()
+    try:
+        logboek.schrijf(REGEL)
+        doel = postgres_doel(settings.database_url)
+        with psycopg.connect(
+            host=doel.host, port=doel.port, dbname=doel.dbname, user=doel.user, autocommit=True
+        ) as beheer:
+            gestopt = beheer.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = '' AND pid <> pg_backend_pid() AND datname = %s "
+                "AND query ILIKE '%%toegangslog%%'",
+                [doel.dbname],
+            ).fetchone()
+        assert gestopt is not None and gestopt[0] >= 1
+
+        logboek.schrijf(REGEL)
+
+        assert len(logboek.zoek(school="99XX")) == 2
+    finally:
+        logboek.sluit()
