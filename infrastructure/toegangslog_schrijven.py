@@ -1,12 +1,13 @@
-"""Appending to the access log: on PostgreSQL in one statement per entry (the hash made by
-the database once it holds the head), on SQLite in Python under its one write lock. Both
-make exactly the chain that `toegangslog_keten.bereken_hash` checks.
+"""Appending to the access log: on PostgreSQL a lone entry in one statement (the hash made
+by the database once it holds the head) and several under one lock of the head with the
+hashes made here; on SQLite in Python under its one write lock. All make exactly the chain
+that `toegangslog_keten.bereken_hash` checks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
 import psycopg
@@ -28,6 +29,7 @@ from infrastructure.toegangslog_keten import (
 # trigger runs after the INSERT in the same statement and sees the new row (a volatile
 # function sees the changes of the command that calls it). No head row: nothing happens
 # and no row comes back, which the caller turns into an error.
+_REGELVELDEN = [f.name for f in fields(Toegangsregel)]
 _INVOEG_KOLOMMEN = [k for k in _KOLOMMEN if k not in ("volgnummer", "vorige_hash", "hash")]
 _PG_TYPEN = {"tijdstip": "timestamptz", "versie": "bigint"}
 PG_SCHRIJF = f"""WITH kop AS (
@@ -56,24 +58,46 @@ def pg_parameters(regel: Toegangsregel) -> dict[str, Any]:
 def schrijf_pg(
     pool: ConnectionPool[psycopg.Connection[DictRow]], regels: Sequence[Toegangsregel]
 ) -> None:
-    """Every read waits for this, so: one statement per entry (`PG_SCHRIJF`). One entry is
-    one round trip and one synchronous commit (the pool's connections are in autocommit);
-    several entries share one transaction, sent as one pipeline."""
-    parameters = [pg_parameters(regel) for regel in regels]
+    """Every read waits for this. One entry: one statement (`PG_SCHRIJF`), so one round
+    trip and one synchronous commit (the pool's connections are in autocommit). Several
+    entries (an overview names hundreds of files) share one transaction: the head is
+    locked once, the chain is computed here, the rows go in by COPY and the head moves
+    one entry at a time (its trigger accepts nothing else) in one pipeline."""
     with pool.connection() as pg, pg.cursor() as cur:
-        if len(parameters) == 1:
-            cur.execute(PG_SCHRIJF, parameters[0])
+        if len(regels) == 1:
+            cur.execute(PG_SCHRIJF, pg_parameters(regels[0]))
             if cur.fetchone() is None:
                 raise ToegangslogOnbeschikbaar("kop van de toegangslog ontbreekt")
             return
         with pg.transaction():
-            cur.executemany(PG_SCHRIJF, parameters, returning=True)
-            while True:
-                if cur.fetchone() is None:
-                    # Leaving the block with an error rolls back what was added.
-                    raise ToegangslogOnbeschikbaar("kop van de toegangslog ontbreekt")
-                if not cur.nextset():
-                    break
+            # Leaving this block with an error rolls back everything added in it.
+            cur.execute(_KOP_SQL + " FOR UPDATE")
+            kop = cur.fetchone()
+            if kop is None:
+                raise ToegangslogOnbeschikbaar("kop van de toegangslog ontbreekt")
+            rijen = keten(regels, int(kop["volgnummer"]), kop["hash"])
+            with cur.copy(f"COPY toegangslog ({', '.join(_KOLOMMEN)}) FROM STDIN") as copy:
+                for rij in rijen:
+                    copy.write_row([rij[k] for k in _KOLOMMEN])
+            cur.executemany(
+                "UPDATE toegangslog_kop SET volgnummer = %s, hash = %s WHERE id = 1",
+                [(rij["volgnummer"], rij["hash"]) for rij in rijen],
+            )
+
+
+def keten(regels: Sequence[Toegangsregel], volgnummer: int, vorige: str) -> list[dict[str, Any]]:
+    """The entries as rows, numbered and chained on from the head (`volgnummer`, `vorige`)."""
+    rijen = []
+    for regel in regels:
+        volgnummer += 1
+        # Not dataclasses.asdict: it deep-copies every value, half the cost of a batch.
+        rij: dict[str, Any] = {k: getattr(regel, k) for k in _REGELVELDEN}
+        rij["volgnummer"] = volgnummer
+        rij["tijdstip"] = _utc(regel.tijdstip)
+        rij["vorige_hash"] = vorige
+        rij["hash"] = vorige = bereken_hash(rij, vorige)
+        rijen.append(rij)
+    return rijen
 
 
 def schrijf_sqlite(cur: Any, regels: Sequence[Toegangsregel]) -> None:
@@ -83,19 +107,14 @@ def schrijf_sqlite(cur: Any, regels: Sequence[Toegangsregel]) -> None:
     kop = cur.fetchone()
     if kop is None:
         raise ToegangslogOnbeschikbaar("kop van de toegangslog ontbreekt")
-    volgnummer, vorige = int(kop["volgnummer"]), kop["hash"]
     plekken = ", ".join(["?"] * len(_KOLOMMEN))
     invoegen = f"INSERT INTO toegangslog ({', '.join(_KOLOMMEN)}) VALUES ({plekken})"
-    for regel in regels:
-        volgnummer += 1
-        rij: dict[str, Any] = {**asdict(regel), "volgnummer": volgnummer}
-        rij["tijdstip"] = _utc(regel.tijdstip)
-        rij["vorige_hash"] = vorige
-        rij["hash"] = vorige = bereken_hash(rij, vorige)
+    for rij in keten(regels, int(kop["volgnummer"]), kop["hash"]):
         waarden = [rij[k] for k in _KOLOMMEN]
-        waarden[1] = _tekst(regel.tijdstip)  # fixed-width text: text order is time order
+        waarden[1] = _tekst(rij["tijdstip"])  # fixed-width text: text order is time order
         cur.execute(invoegen, waarden)
         # The head moves one entry at a time: its trigger accepts nothing else.
         cur.execute(
-            "UPDATE toegangslog_kop SET volgnummer = ?, hash = ? WHERE id = 1", (volgnummer, vorige)
+            "UPDATE toegangslog_kop SET volgnummer = ?, hash = ? WHERE id = 1",
+            (rij["volgnummer"], rij["hash"]),
         )
