@@ -62,7 +62,7 @@ def _vul_deel(
     delen: int,
     batch: int,
 ) -> int:
-    from projections.samenstelling import alle_projecties, weergave_opslag
+    from projections.samenstelling import alle_projecties, postgres_verbinding, weergave_opslag
 
     gc.set_threshold(50_000, *gc.get_threshold()[1:])  # see beheer.herbouw_alle
     app: Application[UUID] = type("Logboek", (Application,), {"name": app_naam})(
@@ -86,7 +86,7 @@ def _vul_deel(
     )
     verwerkt = 0
     try:
-        with psycopg.connect(**_verbinding(settings)) as verbinding:
+        with psycopg.connect(**postgres_verbinding(settings)) as verbinding:
             positie = 0
             while positie < tot:
                 rijen = verbinding.execute(query, [positie, tot, delen, deel, batch]).fetchall()
@@ -107,17 +107,3 @@ def _vul_deel(
         opslag.sluit()
         app.close()
     return verwerkt
-
-
-def _verbinding(settings: Settings) -> dict[str, Any]:
-    from infrastructure.persistence import postgres_doel
-
-    doel = postgres_doel(settings.database_url)
-    return {
-        "host": doel.host,
-        "port": doel.port,
-        "dbname": doel.dbname,
-        "user": doel.user,
-        "password": doel.password,
-        "connect_timeout": 5,
-    }

@@ -41,17 +41,22 @@ def weergave_opslag(settings: Settings) -> Opslag:
         pad = Path(sqlite_pad(settings.database_url))
         weergaven = pad.with_name(pad.stem + ".weergaven" + (pad.suffix or ".sqlite"))
         return Opslag(dialect="sqlite", sqlite_pad=str(weergaven))
-    doel = postgres_doel(settings.database_url)
     return Opslag(
         dialect="postgres",
-        postgres={
-            "host": doel.host,
-            "port": doel.port,
-            "dbname": doel.dbname,
-            "user": doel.user,
-            "password": doel.password,
-            "connect_timeout": 5,
-        },
-        schema=doel.schema,
+        postgres=postgres_verbinding(settings),
+        schema=postgres_doel(settings.database_url).schema,
         pool_grootte=max(2, settings.pool_size),
     )
+
+
+def postgres_verbinding(settings: Settings) -> dict[str, Any]:
+    """psycopg's connection arguments for the views' database (without the schema)."""
+    doel = postgres_doel(settings.database_url)
+    return {
+        "host": doel.host,
+        "port": doel.port,
+        "dbname": doel.dbname,
+        "user": doel.user,
+        "password": doel.password,
+        "connect_timeout": 5,
+    }

@@ -11,6 +11,7 @@ from application.gebruiker import Gebruiker
 from application.service import Zorgroute
 from infrastructure.persistence import eventsourcing_env
 from infrastructure.settings import Settings
+from infrastructure.toegangslog import Toegangslog
 from projections.basis import Projectie
 from projections.opslag import Opslag
 from projections.runner import Projectierunner
@@ -80,3 +81,14 @@ def weergaven(settings: Settings) -> Iterator[Weergaven]:
     finally:
         opslag.sluit()
         service.close()
+
+
+@pytest.fixture
+def log(settings: Settings) -> Iterator[Toegangslog]:
+    """The access log on this test's database, installed."""
+    logboek = Toegangslog.van_settings(settings)
+    logboek.installeer()
+    try:
+        yield logboek
+    finally:
+        logboek.sluit()

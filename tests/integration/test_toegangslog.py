@@ -48,16 +48,6 @@ REGEL = Toegangsregel(
 )
 
 
-@pytest.fixture
-def log(settings: Settings) -> Iterator[Toegangslog]:
-    logboek = Toegangslog.van_settings(settings)
-    logboek.installeer()
-    try:
-        yield logboek
-    finally:
-        logboek.sluit()
-
-
 @contextlib.contextmanager
 def ruw(settings: Settings) -> Iterator[Any]:
     """A direct connection past the class, as a database owner or superuser has one."""

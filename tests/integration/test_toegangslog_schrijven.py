@@ -5,7 +5,6 @@ entries all-or-none, and refuse to write without a head instead of dropping the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import asdict, replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -28,16 +27,6 @@ LASTIG = replace(
     bron_agent="\u2028\x7f",
     tijdstip=T0.astimezone(ZoneInfo("Europe/Amsterdam")),
 )
-
-
-@pytest.fixture
-def log(settings: Settings) -> Iterator[Toegangslog]:
-    logboek = Toegangslog.van_settings(settings)
-    logboek.installeer()
-    try:
-        yield logboek
-    finally:
-        logboek.sluit()
 
 
 def test_voorvoegsel_met_volgnummer_is_de_hash_van_de_regel() -> None:
