@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
 from uuid import UUID
@@ -34,6 +33,7 @@ from application.handelingen import HANDELINGEN, MET_PEILDATUM
 from application.idempotentie import IdempotentieSleutel, idempotentie_id, vingerafdruk
 from application.inzage import Poortwachter
 from application.lezen import Lezen
+from application.resultaat import Resultaat
 from application.toegangslog import Bron, Toegangslogboek
 from domain.casus import Casus
 from domain.identiteit import casus_id_voor
@@ -41,22 +41,6 @@ from domain.waarden import Onderwerp
 
 NEDERLAND = ZoneInfo("Europe/Amsterdam")
 MAX_POGINGEN = 20
-
-
-@dataclass(frozen=True)
-class Resultaat:
-    casus_id: UUID
-    versie: int
-    nieuw: bool
-    status: int
-    positie: int | None = None
-
-    def antwoord(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"casus_id": str(self.casus_id), "versie": self.versie}
-        body["nieuw"] = self.nieuw
-        if self.positie is not None:
-            body["positie"] = self.positie
-        return body
 
 
 def _nu() -> datetime:

@@ -10,7 +10,7 @@ from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
 from api.schemas.antwoorden import CommandoAntwoord
 from api.schemas.signalen import SignaalOpDossierVerzoek, SignaalVerzoek
-from application.service import Resultaat
+from application.resultaat import Resultaat
 
 router = APIRouter(prefix=API_PREFIX, tags=["signalen"])
 

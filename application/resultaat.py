@@ -1,0 +1,23 @@
+"""What a command answers: the file, its version, whether it was new, and where it is in the log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class Resultaat:
+    casus_id: UUID
+    versie: int
+    nieuw: bool
+    status: int
+    positie: int | None = None
+
+    def antwoord(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"casus_id": str(self.casus_id), "versie": self.versie}
+        body["nieuw"] = self.nieuw
+        if self.positie is not None:
+            body["positie"] = self.positie
+        return body
