@@ -26,7 +26,10 @@ Opslaan = Callable[..., list[Recording[Any]]]
 @dataclass(eq=False)
 class _Verzoek:
     gebeurtenissen: Sequence[Any]
-    klaar: threading.Event = field(default_factory=threading.Event)
+    # Set when the request is done, or when it is made the next leader.
+    wakker: threading.Event = field(default_factory=threading.Event)
+    leider: bool = False
+    klaar: bool = False
     opnames: list[Recording[Any]] | None = None
     fout: BaseException | None = None
 
@@ -36,7 +39,8 @@ class GroepsCommit:
 
     `opslaan` is the application's `save` (it accepts domain events as well as
     aggregates). `max_groep` bounds one transaction, so a burst cannot hold the table
-    lock for long.
+    lock for long. A leader stores one group, its own, and hands the lead to the first
+    request still waiting: no request waits for more than the group before it.
     """
 
     def __init__(self, opslaan: Opslaan, *, max_groep: int = 64) -> None:
@@ -55,35 +59,38 @@ class GroepsCommit:
         verzoek = _Verzoek(gebeurtenissen)
         with self._slot:
             self._wachtrij.append(verzoek)
-            leider = not self._bezig
-            if leider:
-                self._bezig = True
-        if leider:
+            verzoek.leider = not self._bezig
+            self._bezig = True
+        if not verzoek.leider:
+            verzoek.wakker.wait()
+        if not verzoek.klaar:
             self._leid()
-        verzoek.klaar.wait()
         if verzoek.fout is not None:
             raise verzoek.fout
         assert verzoek.opnames is not None
         return verzoek.opnames
 
     def _leid(self) -> None:
-        # The leader stores groups until the queue is empty, then hands over: the next
-        # caller to arrive becomes leader. No thread waits for a timer.
-        while True:
+        # The leader is at the head of the queue, so the group it takes holds its own request.
+        with self._slot:
+            groep = self._wachtrij[: self._max_groep]
+            del self._wachtrij[: self._max_groep]
+        try:
+            self._bewaar_groep(groep)
+        finally:
+            # Whatever happened, nobody is left waiting forever.
+            for verzoek in groep:
+                if verzoek.opnames is None and verzoek.fout is None:
+                    verzoek.fout = RuntimeError("groepscommit afgebroken")
+                verzoek.klaar = True
+                verzoek.wakker.set()
             with self._slot:
-                groep = self._wachtrij[: self._max_groep]
-                del self._wachtrij[: self._max_groep]
-                if not groep:
+                if self._wachtrij:
+                    opvolger = self._wachtrij[0]
+                    opvolger.leider = True
+                    opvolger.wakker.set()
+                else:
                     self._bezig = False
-                    return
-            try:
-                self._bewaar_groep(groep)
-            finally:
-                # Whatever happened, nobody is left waiting forever.
-                for verzoek in groep:
-                    if verzoek.opnames is None and verzoek.fout is None:
-                        verzoek.fout = RuntimeError("groepscommit afgebroken")
-                    verzoek.klaar.set()
 
     def _bewaar_groep(self, groep: list[_Verzoek]) -> None:
         if len(groep) > 1:

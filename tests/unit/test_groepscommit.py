@@ -134,3 +134,42 @@ def test_many_threads_all_get_their_own_recordings(groep: int) -> None:
 
     assert uitkomsten == {i: [f"opname:e{i}"] for i in range(50)}
     assert commit.opdrachten == 50
+
+
+def test_a_leader_returns_after_its_own_group_and_hands_the_lead_on() -> None:
+    poorten = [threading.Event(), threading.Event()]
+    binnen = [threading.Event(), threading.Event()]
+    aanroepen: list[tuple[str, ...]] = []
+
+    def opslaan(*gebeurtenissen: str) -> list[str]:
+        nummer = len(aanroepen)
+        aanroepen.append(gebeurtenissen)
+        binnen[nummer].set()
+        poorten[nummer].wait(5)
+        return [f"opname:{g}" for g in gebeurtenissen]
+
+    commit = GroepsCommit(opslaan)
+    klaar: dict[str, Any] = {}
+
+    def doe(naam: str) -> None:
+        klaar[naam] = commit.bewaar([naam])
+
+    eerste = threading.Thread(target=doe, args=("a",))
+    eerste.start()
+    assert binnen[0].wait(5)
+    volgers = [threading.Thread(target=doe, args=(n,)) for n in ("b", "c")]
+    for draad in volgers:
+        draad.start()
+    while len(commit._wachtrij) < 2:
+        threading.Event().wait(0.001)
+
+    poorten[0].set()
+    assert binnen[1].wait(5)  # the second group is being stored ...
+    eerste.join(5)
+    assert not eerste.is_alive() and klaar["a"] == ["opname:a"]  # ... by someone else
+
+    poorten[1].set()
+    for draad in volgers:
+        draad.join(5)
+    assert aanroepen == [("a",), ("b", "c")]
+    assert klaar == {"a": ["opname:a"], "b": ["opname:b"], "c": ["opname:c"]}
