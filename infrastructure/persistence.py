@@ -35,6 +35,18 @@ class PostgresDoel:
     password: str
     schema: str | None
 
+    def verbinding(self, **extra: object) -> dict[str, object]:
+        """psycopg's connection arguments for this server (the schema is not among them:
+        each user sets its own search_path or qualifies its tables)."""
+        return {
+            "host": self.host,
+            "port": self.port,
+            "dbname": self.dbname,
+            "user": self.user,
+            "password": self.password,
+            **extra,
+        }
+
 
 def sqlite_pad(database_url: str) -> str:
     """``sqlite:///rel/pad`` → ``rel/pad``; ``sqlite:////abs/pad`` → ``/abs/pad``."""
@@ -129,13 +141,6 @@ def _sqlite_bereikbaar(pad: str) -> bool:
 
 
 def _postgres_bereikbaar(doel: PostgresDoel) -> bool:
-    with psycopg.connect(
-        host=doel.host,
-        port=doel.port,
-        dbname=doel.dbname,
-        user=doel.user,
-        password=doel.password,
-        connect_timeout=READYZ_TIMEOUT_SECONDEN,
-    ) as verbinding:
+    with psycopg.connect(**doel.verbinding(connect_timeout=READYZ_TIMEOUT_SECONDEN)) as verbinding:
         rij = verbinding.execute("SELECT 1").fetchone()
         return rij == (1,)

@@ -123,7 +123,7 @@ class Toegangslog:
                 if doel.schema:
                     opties += f" -c search_path={doel.schema}"
                 verbinding = {
-                    **{k: getattr(doel, k) for k in ("host", "port", "dbname", "user", "password")},
+                    **doel.verbinding(),
                     "connect_timeout": max(1, int(self._wacht)),
                     "row_factory": dict_row,
                     "options": opties,

@@ -51,12 +51,4 @@ def weergave_opslag(settings: Settings) -> Opslag:
 
 def postgres_verbinding(settings: Settings) -> dict[str, Any]:
     """psycopg's connection arguments for the views' database (without the schema)."""
-    doel = postgres_doel(settings.database_url)
-    return {
-        "host": doel.host,
-        "port": doel.port,
-        "dbname": doel.dbname,
-        "user": doel.user,
-        "password": doel.password,
-        "connect_timeout": 5,
-    }
+    return postgres_doel(settings.database_url).verbinding(connect_timeout=5)

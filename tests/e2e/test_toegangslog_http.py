@@ -474,14 +474,7 @@ def _breek_opslag(settings: Settings) -> None:
             verbinding.execute("ALTER TABLE toegangslog RENAME TO toegangslog_kwijt")
         return
     doel = postgres_doel(settings.database_url)
-    with psycopg.connect(
-        host=doel.host,
-        port=doel.port,
-        dbname=doel.dbname,
-        user=doel.user,
-        password=doel.password or None,
-        autocommit=True,
-    ) as verbinding:
+    with psycopg.connect(**doel.verbinding(autocommit=True)) as verbinding:
         verbinding.execute(
             sql.SQL("ALTER TABLE {}.toegangslog RENAME TO toegangslog_kwijt").format(
                 sql.Identifier(doel.schema or "public")

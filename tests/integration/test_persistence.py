@@ -91,9 +91,7 @@ def test_opslaan_en_teruglezen(settings: Settings) -> None:
 def _controleer_tabellen_in_schema(settings: Settings, schema: str) -> None:
     # The per-test schema is what isolates tests; prove eventsourcing really wrote there.
     doel = postgres_doel(settings.database_url)
-    with psycopg.connect(
-        host=doel.host, port=doel.port, dbname=doel.dbname, user=doel.user, password=doel.password
-    ) as verbinding:
+    with psycopg.connect(**doel.verbinding()) as verbinding:
         rijen = verbinding.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = %s", (schema,)
         ).fetchone()

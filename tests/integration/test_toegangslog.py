@@ -62,13 +62,7 @@ def ruw(settings: Settings) -> Iterator[Any]:
         return
     doel = postgres_doel(settings.database_url)
     with psycopg.connect(
-        host=doel.host,
-        port=doel.port,
-        dbname=doel.dbname,
-        user=doel.user,
-        password=doel.password,
-        options=f"-c search_path={doel.schema}",
-        autocommit=True,
+        **doel.verbinding(options=f"-c search_path={doel.schema}", autocommit=True)
     ) as verbinding:
         yield verbinding
 
@@ -301,9 +295,7 @@ def test_een_verbinding_die_na_rust_verbroken_blijkt_wordt_vervangen_zonder_fout
     try:
         logboek.schrijf(REGEL)
         doel = postgres_doel(settings.database_url)
-        with psycopg.connect(
-            host=doel.host, port=doel.port, dbname=doel.dbname, user=doel.user, autocommit=True
-        ) as beheer:
+        with psycopg.connect(**doel.verbinding(autocommit=True)) as beheer:
             gestopt = beheer.execute(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                 "WHERE application_name = '' AND pid <> pg_backend_pid() AND datname = %s "
