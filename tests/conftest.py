@@ -30,6 +30,9 @@ from pydantic import SecretStr
 
 from infrastructure.settings import Settings
 
+# The access tests' built school (`scenario`), a fixture shared by several e2e modules.
+pytest_plugins = ["tests.e2e.toegang_bouw"]
+
 INSTALLATIE_HULP = (
     "PostgreSQL is nodig voor de tests. Installeer het (Debian/Ubuntu: "
     "`apt-get install postgresql`) zodat initdb/pg_ctl in /usr/lib/postgresql/*/bin staan, "

@@ -16,7 +16,7 @@ that answer is the same for every id, so it reveals nothing about the file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -26,14 +26,12 @@ import pytest
 
 from tests.e2e.conftest import SCHOOL, dag, signaal
 from tests.e2e.toegang_opzet import (
-    BACKENDS,
     CAST,
     DOSSIERS,
     ROLLEN,
     Feiten,
     Persoon,
     Scenario,
-    scenario_voor,
 )
 from tests.e2e.toegang_verwachting import (
     LOG_PER_DOSSIER,
@@ -45,11 +43,6 @@ from tests.e2e.toegang_verwachting import (
 )
 
 Uitkomst = Literal["toegestaan", "geweigerd", "onbekend"]
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def scenario(request: pytest.FixtureRequest) -> Iterator[Scenario]:
-    yield from scenario_voor(request)
 
 
 @dataclass(frozen=True)

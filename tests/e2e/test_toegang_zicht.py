@@ -6,14 +6,12 @@ Expectations are hand-written (`toegang_verwachting`), never read from the polic
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from tests.e2e.conftest import SCHOOL, dag
 from tests.e2e.test_toegang_matrix import voorbeeld_body
 from tests.e2e.toegang_opzet import (
-    BACKENDS,
     CAST,
     DOSSIERS,
     TEKST_AAN_MENTOR,
@@ -24,15 +22,8 @@ from tests.e2e.toegang_opzet import (
     TEKST_VOOR_VERWIJZING,
     Persoon,
     Scenario,
-    scenario_voor,
 )
 from tests.e2e.toegang_verwachting import OVERZICHT_ROLLEN, mag_lezen
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def scenario(request: pytest.FixtureRequest) -> Iterator[Scenario]:
-    yield from scenario_voor(request)
-
 
 # ---- rows of overviews: only readable files, and no names where they do not belong -------
 

@@ -4,7 +4,7 @@ refusal and overview then answers 503 without any case data, on both backends.""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +18,7 @@ from infrastructure.persistence import postgres_doel, sqlite_pad
 from infrastructure.settings import Settings
 from tests.e2e.conftest import Medewerker, Omgeving, dag, leerling, probleem
 from tests.e2e.test_toegangslog_http import CASUSVELDEN, REDEN
-from tests.e2e.toegang_opzet import BACKENDS, DOSSIERS, Scenario, scenario_voor
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def scenario(request: pytest.FixtureRequest) -> Iterator[Scenario]:
-    yield from scenario_voor(request)
+from tests.e2e.toegang_opzet import DOSSIERS, Scenario
 
 
 def maak_onschrijfbaar(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,12 +15,10 @@ import pytest
 
 from tests.e2e.conftest import SCHOOL, Medewerker, dag, probleem, signaal
 from tests.e2e.toegang_opzet import (
-    BACKENDS,
     CAST,
     DOSSIERS,
     ROLLEN,
     Scenario,
-    scenario_voor,
 )
 
 HERKOMST = {
@@ -31,11 +28,6 @@ HERKOMST = {
 }
 REDEN = "Leerling in crisis, mentor onbereikbaar"
 CASUSVELDEN = ("onderwerp", "signalen", "niveau", "startdocument", "items", "toestemmingen")
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def scenario(request: pytest.FixtureRequest) -> Iterator[Scenario]:
-    yield from scenario_voor(request)
 
 
 def regels_van(s: Scenario, antwoord: httpx.Response, **filter_: Any) -> list[dict[str, Any]]:

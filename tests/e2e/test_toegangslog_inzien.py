@@ -5,19 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-
 from tests.e2e.test_toegangslog_http import HERKOMST, REDEN, controleer_nen7513, een_regel
-from tests.e2e.toegang_opzet import BACKENDS, Scenario, scenario_voor
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def scenario(request: pytest.FixtureRequest) -> Iterator[Scenario]:
-    yield from scenario_voor(request)
+from tests.e2e.toegang_opzet import Scenario
 
 
 def test_the_auditor_reads_a_files_log_over_http_with_the_same_fields(scenario: Scenario) -> None:
