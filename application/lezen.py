@@ -107,9 +107,6 @@ class Lezen:
             raise CasusNietGevonden
         return casus
 
-    def controleer_dossier(self, gebruiker: Gebruiker, casus_id: UUID) -> None:
-        self.dossier(gebruiker, casus_id)
-
 
 class _Stand:
     """What a read of a file takes from its events: the file itself when it is rebuilt

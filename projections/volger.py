@@ -97,6 +97,3 @@ class Volger:
         if len(self._cache) > self._cache_grootte:
             self._cache.popitem(last=False)
         return Wijziging(positie, gebeurtenis, voor, na, details_van(na_casus, dossier.bewaard))
-
-    def vergeet(self) -> None:
-        self._cache.clear()
