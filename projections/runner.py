@@ -10,7 +10,8 @@ SQLite cannot notify, so there it polls (and an in-process API wakes it after a 
 Why not eventsourcing's own ProjectionRunner: it follows the log through
 `recorder.subscribe()`, which the SQLite recorder does not have, and it commits one event
 per transaction; this runner reads the log in batches, computes each file's state once
-for all views, and commits a batch per view with its position.
+for all views, and commits a batch of every view with each view's position in one
+transaction (one view at a time when a handler fails, so only that view stops).
 """
 
 from __future__ import annotations
@@ -205,12 +206,8 @@ class Projectierunner:
         try:
             with self.opslag.transactie() as cur:
                 for naam, verwacht in posities.items():
-                    rij = self._vergrendel(cur, naam)
-                    if rij is None or rij["status"] != "actief" or int(rij["positie"]) != verwacht:
+                    if not self._verwerk_in(cur, naam, verwacht, wijzigingen, laatste):
                         raise _Verschoven
-                    eigen = [w for w in wijzigingen if w.positie > verwacht]
-                    self.projecties[naam].verwerk(cur, eigen)
-                    self._zet_positie(cur, naam, laatste, eigen)
         except DATABASEFOUTEN:
             raise
         except Exception:
@@ -237,16 +234,25 @@ class Projectierunner:
     ) -> None:
         try:
             with self.opslag.transactie() as cur:
-                rij = self._vergrendel(cur, projectie.naam)
-                if rij is None or rij["status"] != "actief" or int(rij["positie"]) != verwacht:
-                    return  # moved on meanwhile (a rebuild swapped in); next round re-reads
-                eigen = [w for w in wijzigingen if w.positie > verwacht]
-                projectie.verwerk(cur, eigen)
-                self._zet_positie(cur, projectie.naam, laatste, eigen)
+                # False: moved on meanwhile (a rebuild swapped in); the next round re-reads.
+                self._verwerk_in(cur, projectie.naam, verwacht, wijzigingen, laatste)
         except DATABASEFOUTEN:
             raise  # the database, not this projection: the loop waits and tries again
         except Exception:
             self._zoek_gif(projectie, verwacht, [w for w in wijzigingen if w.positie > verwacht])
+
+    def _verwerk_in(
+        self, cur: Cursor, naam: str, verwacht: int, wijzigingen: list[Wijziging], laatste: int
+    ) -> bool:
+        """In the caller's transaction: the view's share of the batch and its new position,
+        if it still stands where it was read to stand; else False and nothing done."""
+        rij = self._vergrendel(cur, naam)
+        if rij is None or rij["status"] != "actief" or int(rij["positie"]) != verwacht:
+            return False
+        eigen = [w for w in wijzigingen if w.positie > verwacht]
+        self.projecties[naam].verwerk(cur, eigen)
+        self._zet_positie(cur, naam, laatste, eigen)
+        return True
 
     def _zet_positie(
         self, cur: Cursor, naam: str, positie: int, wijzigingen: list[Wijziging]
@@ -264,11 +270,10 @@ class Projectierunner:
         for wijziging in wijzigingen:
             try:
                 with self.opslag.transactie() as cur:
-                    rij = self._vergrendel(cur, projectie.naam)
-                    if rij is None or rij["status"] != "actief" or int(rij["positie"]) != vanaf:
+                    if not self._verwerk_in(
+                        cur, projectie.naam, vanaf, [wijziging], wijziging.positie
+                    ):
                         return
-                    projectie.verwerk(cur, [wijziging])
-                    self._zet_positie(cur, projectie.naam, wijziging.positie, [wijziging])
                 vanaf = wijziging.positie
             except DATABASEFOUTEN:
                 raise
