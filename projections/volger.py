@@ -10,16 +10,14 @@ the file's next one, so it is computed once.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, cast
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import StoredEvent
 
 from domain.casus import Casus
 from projections.basis import Wijziging, details_van, stand_van
-
-Laad = Callable[[Any, int], Casus]
 
 
 def is_casus_topic(topic: str) -> bool:
@@ -38,34 +36,20 @@ class _Dossier:
 
 
 class Volger:
-    def __init__(
-        self,
-        app: Application[Any] | None,
-        cache_grootte: int = 20_000,
-        *,
-        mapper: Mapper[Any] | None = None,
-        laad: Laad | None = None,
-    ) -> None:
-        """Over `app`'s log; or, without an app (a worker process), with only a `mapper`
-        to decode events and `laad` to fetch a file at a version on a cache miss."""
+    def __init__(self, app: Application[Any], cache_grootte: int = 20_000) -> None:
         self.app = app
-        self._mapper: Mapper[Any] = mapper or app.mapper  # type: ignore[union-attr]
-        self._laad: Laad = laad or self._uit_repository
         self._cache: OrderedDict[Any, _Dossier] = OrderedDict()
         self._cache_grootte = cache_grootte
 
-    def _uit_repository(self, casus_id: Any, versie: int) -> Casus:
-        assert self.app is not None
+    def _laad(self, casus_id: Any, versie: int) -> Casus:
         return cast(Casus, self.app.repository.get(casus_id, version=versie))
 
     def laatste_positie(self) -> int:
-        assert self.app is not None
         return int(self.app.recorder.max_notification_id() or 0)
 
     def lees(self, na: int, limiet: int) -> tuple[list[Wijziging], int]:
         """Changes after position `na` (at most `limiet` log entries) and the last position
         read, which may be past the last change (other aggregates' events advance it too)."""
-        assert self.app is not None
         notificaties = self.app.recorder.select_notifications(
             start=na + 1, limit=limiet, inclusive_of_start=True
         )
@@ -74,7 +58,7 @@ class Volger:
 
     def wijzigingen(self, notificaties: Iterable[tuple[int, StoredEvent]]) -> list[Wijziging]:
         """The changes for these (position, stored event) pairs, in log order."""
-        naar_gebeurtenis = self._mapper.to_domain_event
+        naar_gebeurtenis = self.app.mapper.to_domain_event
         pas_toe = self._pas_toe
         return [
             pas_toe(positie, naar_gebeurtenis(opgeslagen))  # type: ignore[arg-type]
