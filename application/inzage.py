@@ -100,13 +100,23 @@ class Poortwachter:
         return feiten, bezig.result
 
     def schrijven(
-        self, g: Gebruiker, handeling: str, casus: Casus | None, bron: Bron | None
+        self,
+        g: Gebruiker,
+        handeling: str,
+        casus: Casus | None,
+        bron: Bron | None,
+        *,
+        vastleggen: bool = True,
     ) -> None:
+        """Refuse (GeenToegang) a step the policy does not allow. `vastleggen=False` for a
+        decision on a copy that may be behind the store: the caller decides again on the
+        stored file, and only that decision belongs in the log."""
         besluit = mag_schrijven(g, handeling, feiten_van(casus) if casus else None)
         if not besluit.toegestaan:
             # Allowed writes are events already (the audit trail links them); refusals
             # are recorded here, since they leave no event.
-            self._log(g, besluit, "wijzigen", handeling, bron or GEEN_BRON, casus)
+            if vastleggen:
+                self._log(g, besluit, "wijzigen", handeling, bron or GEEN_BRON, casus)
             raise GeenToegang("U mag deze stap in dit dossier niet zetten.")
 
     def overzicht(self, g: Gebruiker, soort: str, bron: Bron | None) -> None:

@@ -32,10 +32,12 @@ from application.groepscommit import GroepsCommit
 from application.handelingen import HANDELINGEN, MET_PEILDATUM
 from application.idempotentie import IdempotentieSleutel, idempotentie_id, vingerafdruk
 from application.inzage import Poortwachter
+from application.laatst_bewaard import LaatstBewaard
 from application.lezen import Lezen
 from application.resultaat import Resultaat
 from application.toegangslog import Bron, Toegangslogboek
 from domain.casus import Casus
+from domain.fouten import DomeinFout
 from domain.identiteit import casus_id_voor
 from domain.waarden import Onderwerp
 
@@ -68,6 +70,7 @@ class Zorgroute(Lezen, Application[UUID]):
         # in-process projector at once instead of at its next poll).
         self.na_opslaan: list[Callable[[int], None]] = []
         self.groepscommit = GroepsCommit(self.save)
+        self.laatst_bewaard = LaatstBewaard()
 
     def vandaag(self) -> date:
         return self._klok().astimezone(NEDERLAND).date()
@@ -187,18 +190,29 @@ class Zorgroute(Lezen, Application[UUID]):
             eerder = self._eerder_antwoord(sleutel_id, afdruk)
             if eerder is not None:
                 return eerder
+        vers = False
         for poging in range(MAX_POGINGEN):
-            casus = self._laad(casus_id, school)
-            # Checked on the state the command will act on, so a retry re-checks too.
-            self.poortwachter.schrijven(gebruiker, handeling, casus, bron)
-            if verwachte_versie is not None:
-                actueel = casus.version if casus else 0
-                if actueel != verwachte_versie:
-                    raise VersieConflict(verwachte_versie, actueel)
+            casus, onzeker = self._voor_opdracht(casus_id, school, vers)
             try:
-                casus = actie(casus)
-            except pydantic.ValidationError as fout:
-                raise OngeldigeInvoer("De gegevens zijn ongeldig.", _velden(fout)) from fout
+                # Checked on the state the command will act on, so a retry re-checks too.
+                self.poortwachter.schrijven(
+                    gebruiker, handeling, casus, bron, vastleggen=not onzeker
+                )
+                if verwachte_versie is not None:
+                    actueel = casus.version if casus else 0
+                    if actueel != verwachte_versie:
+                        raise VersieConflict(verwachte_versie, actueel)
+                try:
+                    casus = actie(casus)
+                except pydantic.ValidationError as fout:
+                    raise OngeldigeInvoer("De gegevens zijn ongeldig.", _velden(fout)) from fout
+            except DomeinFout:
+                if onzeker:
+                    # Refused on this process's own copy, which another worker may have
+                    # moved past: only the stored file may refuse a command.
+                    vers = True
+                    continue
+                raise
             nieuw = casus.version == len(casus.pending_events)
             resultaat = Resultaat(casus.id, casus.version, nieuw, status[0 if nieuw else 1])
             te_bewaren: list[Any] = [casus]
@@ -220,9 +234,13 @@ class Zorgroute(Lezen, Application[UUID]):
                     eerder = self._eerder_antwoord(sleutel_id, afdruk)
                     if eerder is not None:
                         return eerder
-                # Jittered back-off, so writers that collided do not collide again in step.
-                time.sleep(random.uniform(0, 0.002 * (poging + 1)))
+                vers = True
+                if not onzeker:
+                    # Jittered back-off, so writers that collided do not collide again
+                    # in step. (A copy that was merely behind needs no wait: reload.)
+                    time.sleep(random.uniform(0, 0.002 * (poging + 1)))
                 continue
+            self.laatst_bewaard.leg_terug(casus)
             positie = max(o.notification.id for o in opnames)
             for luisteraar in self.na_opslaan:
                 luisteraar(positie)
@@ -263,6 +281,16 @@ class Zorgroute(Lezen, Application[UUID]):
         return True
 
     # ---- helpers -----------------------------------------------------------------------
+
+    def _voor_opdracht(self, casus_id: UUID, school: str, vers: bool) -> tuple[Casus | None, bool]:
+        """The file a command acts on, and whether it may be behind the store: this
+        process's own last stored copy if it has one (see LaatstBewaard), unless `vers`
+        asks for the stored file itself."""
+        if not vers:
+            casus = self.laatst_bewaard.neem(casus_id)
+            if casus is not None and casus.school == school:
+                return casus, True
+        return self._laad(casus_id, school), False
 
     def _laad(self, casus_id: UUID, school: str) -> Casus | None:
         try:

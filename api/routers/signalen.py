@@ -19,8 +19,10 @@ def beantwoord(request: Request, response: Response, resultaat: Resultaat) -> Co
     """Status from the service (201 new / 200 existing), plus ETag and Location of the file."""
     response.status_code = resultaat.status
     response.headers["ETag"] = f'"{resultaat.versie}"'
-    response.headers["Location"] = str(
-        request.url_for("lees_casus", casus_id=str(resultaat.casus_id)).path
+    # Written out rather than `request.url_for`, which walks every route of the app (a
+    # twentieth of a command's CPU); tests/e2e/test_route.py holds it to that route.
+    response.headers["Location"] = (
+        f"{request.scope.get('root_path', '')}{API_PREFIX}/casussen/{resultaat.casus_id}"
     )
     zet_logveld(request, casus_id=str(resultaat.casus_id))
     # The service's own answer, so a field it adds (e.g. `positie`) reaches the client.

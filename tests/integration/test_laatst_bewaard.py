@@ -1,0 +1,89 @@
+"""Commands act on the file as this process last stored it, and stay right when another
+worker (a second service instance) wrote to it meanwhile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from application.fouten import VersieConflict
+from application.service import Zorgroute
+from domain.fouten import Regelfout
+from infrastructure.settings import Settings
+from tests.integration.conftest import GESPREK, MENTOR, maak_service, signaal
+
+INTERVENTIE = {
+    "soort": "flexuur",
+    "omschrijving": "Huiswerkklas",
+    "startdatum": "2025-02-11",
+    "evaluatiedatum": "2025-03-25",
+}
+EVALUATIE = {
+    "datum": "2025-03-25",
+    "doelen_behaald": "ja",
+    "conclusie": "Goed.",
+    "vervolg": "afsluiten",
+}
+
+
+@pytest.fixture
+def twee(settings: Settings) -> Iterator[tuple[Zorgroute, Zorgroute]]:
+    a, b = maak_service(settings), maak_service(settings)
+    try:
+        yield a, b
+    finally:
+        a.close()
+        b.close()
+
+
+def soorten(service: Zorgroute, casus_id: object) -> list[str]:
+    items = service.geschiedenis(MENTOR, casus_id)["items"]  # type: ignore[arg-type]
+    return [item["type"] for item in items]
+
+
+def test_a_command_is_stored_on_top_of_what_another_worker_wrote_meanwhile(
+    twee: tuple[Zorgroute, Zorgroute],
+) -> None:
+    a, b = twee
+    casus_id = a.meld_signaal(MENTOR, signaal()).casus_id  # a keeps its copy at version 2
+    assert b.handel(MENTOR, casus_id, "gesprekken", GESPREK).versie == 3
+
+    # a's copy is behind: its save loses on version 3 and is made again on the stored file.
+    assert a.handel(MENTOR, casus_id, "gesprekken", GESPREK).versie == 4
+    assert soorten(b, casus_id)[-2:] == ["GesprekGevoerd", "GesprekGevoerd"]
+    assert a.handel(MENTOR, casus_id, "gesprekken", GESPREK).versie == 5
+
+
+def test_if_match_is_judged_on_the_stored_file_not_on_an_older_copy(
+    twee: tuple[Zorgroute, Zorgroute],
+) -> None:
+    a, b = twee
+    casus_id = a.meld_signaal(MENTOR, signaal()).casus_id
+    b.handel(MENTOR, casus_id, "gesprekken", GESPREK)
+
+    assert a.handel(MENTOR, casus_id, "gesprekken", GESPREK, verwachte_versie=3).versie == 4
+    with pytest.raises(VersieConflict) as fout:
+        a.handel(MENTOR, casus_id, "gesprekken", GESPREK, verwachte_versie=3)
+    assert (fout.value.verwacht, fout.value.actueel) == (3, 4)
+
+
+def test_a_rule_is_judged_on_the_stored_file_not_on_an_older_copy(
+    twee: tuple[Zorgroute, Zorgroute],
+) -> None:
+    a, b = twee
+    casus_id = a.meld_signaal(MENTOR, signaal()).casus_id
+    # Only b saw the intervention go in; on a's own copy there is nothing to evaluate yet.
+    b.handel(MENTOR, casus_id, "interventies", INTERVENTIE)
+
+    a.handel(MENTOR, casus_id, "evaluaties", EVALUATIE)
+    assert soorten(a, casus_id)[3] == "EvaluatieUitgevoerd"  # after b's intervention
+
+
+def test_a_refused_command_leaves_no_half_changed_copy_behind(service: Zorgroute) -> None:
+    casus_id = service.meld_signaal(MENTOR, signaal()).casus_id
+    with pytest.raises(Regelfout):
+        service.handel(MENTOR, casus_id, "evaluaties", EVALUATIE)
+
+    assert service.handel(MENTOR, casus_id, "gesprekken", GESPREK).versie == 3
+    assert soorten(service, casus_id) == ["CasusGeopend", "SignaalGemeld", "GesprekGevoerd"]
