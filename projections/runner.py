@@ -56,6 +56,11 @@ class _Verschoven(Exception):
     """A view moved on meanwhile (a rebuild swapped in): let each view go alone."""
 
 
+# bench.opdrachten, 8 clients (~270 commands/s): with this the projector's CPU per
+# command fell from 1.3-1.4 ms to 0.7 ms.
+PAUZE_PER_GEBEURTENIS = 0.004
+
+
 def _nu() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -70,6 +75,7 @@ class Projectierunner:
         batch: int = 1000,
         poll_seconden: float = 0.5,
         min_pauze: float = 0.02,
+        max_pauze: float = 0.1,
     ) -> None:
         self.app = app
         self.opslag = opslag
@@ -78,10 +84,13 @@ class Projectierunner:
         # A rebuild writes fresh tables nobody reads yet: bigger transactions are fine.
         self.herbouw_batch = max(batch, 5000)
         self.poll_seconden = poll_seconden
-        # Under a stream of commands every wake-up would handle one or two events, each
-        # round costing a transaction per view; at most one round per `min_pauze` lets a
-        # burst gather into one batch. After a quiet spell a round starts at once.
+        # Under a stream of commands every wake-up would handle one or two events, while
+        # a round has a fixed cost (a transaction, the views' positions): after a round
+        # the next waits `min_pauze`, longer the more the round found (up to `max_pauze`),
+        # so a steady stream gathers into batches of tens of events while a lone command
+        # is seen at once. After a quiet spell a round starts at once.
         self.min_pauze = min_pauze
+        self.max_pauze = max(max_pauze, min_pauze)
         self._volger = Volger(app)
         self._wekker = threading.Event()
         self._stop = threading.Event()
@@ -148,13 +157,15 @@ class Projectierunner:
     def _lus(self) -> None:
         while not self._stop.is_set():
             begin = time.monotonic()
+            gelezen = 0
             try:
-                self.verwerk_beschikbaar()
+                gelezen = self.verwerk_beschikbaar()
             except Exception as fout:  # a database outage: log, wait, try again
                 log.warning("projecties_fout", fout=type(fout).__name__)
                 self._stop.wait(min(5.0, self.poll_seconden * 4))
             self._wekker.wait(self.poll_seconden)
-            rust = self.min_pauze - (time.monotonic() - begin)
+            pauze = min(self.max_pauze, self.min_pauze + gelezen * PAUZE_PER_GEBEURTENIS)
+            rust = pauze - (time.monotonic() - begin)
             if rust > 0:
                 self._stop.wait(rust)
             self._wekker.clear()
@@ -205,9 +216,8 @@ class Projectierunner:
             return False
         try:
             with self.opslag.transactie() as cur:
-                for naam, verwacht in posities.items():
-                    if not self._verwerk_in(cur, naam, verwacht, wijzigingen, laatste):
-                        raise _Verschoven
+                if not self._verwerk_in(cur, posities, wijzigingen, laatste):
+                    raise _Verschoven
         except DATABASEFOUTEN:
             raise
         except Exception:
@@ -221,13 +231,18 @@ class Projectierunner:
             ).fetchall()
         return {r["naam"]: int(r["positie"]) for r in rijen if r["naam"] in self.projecties}
 
-    def _vergrendel(self, cur: Cursor, naam: str) -> dict[str, Any] | None:
-        # On PostgreSQL the row lock serialises us with a rebuild's swap; SQLite's
-        # BEGIN IMMEDIATE already made this transaction the only writer.
+    def _vergrendel(self, cur: Cursor, *namen: str) -> dict[str, dict[str, Any]]:
+        # On PostgreSQL the row locks serialise us with a rebuild's swap (taken in name
+        # order, so two lockers never wait on each other crosswise); SQLite's BEGIN
+        # IMMEDIATE already made this transaction the only writer.
         slot = " FOR UPDATE" if cur.dialect == "postgres" else ""
-        return cur.execute(
-            f"SELECT positie, status FROM projectie_status WHERE naam = %s{slot}", [naam]
-        ).fetchone()
+        plekken = ", ".join(["%s"] * len(namen))
+        rijen = cur.execute(
+            f"SELECT naam, positie, status FROM projectie_status WHERE naam IN ({plekken}) "
+            f"ORDER BY naam{slot}",
+            list(namen),
+        ).fetchall()
+        return {r["naam"]: r for r in rijen}
 
     def _verwerk(
         self, projectie: Projectie, verwacht: int, wijzigingen: list[Wijziging], laatste: int
@@ -235,34 +250,37 @@ class Projectierunner:
         try:
             with self.opslag.transactie() as cur:
                 # False: moved on meanwhile (a rebuild swapped in); the next round re-reads.
-                self._verwerk_in(cur, projectie.naam, verwacht, wijzigingen, laatste)
+                self._verwerk_in(cur, {projectie.naam: verwacht}, wijzigingen, laatste)
         except DATABASEFOUTEN:
             raise  # the database, not this projection: the loop waits and tries again
         except Exception:
             self._zoek_gif(projectie, verwacht, [w for w in wijzigingen if w.positie > verwacht])
 
     def _verwerk_in(
-        self, cur: Cursor, naam: str, verwacht: int, wijzigingen: list[Wijziging], laatste: int
+        self, cur: Cursor, posities: dict[str, int], wijzigingen: list[Wijziging], laatste: int
     ) -> bool:
-        """In the caller's transaction: the view's share of the batch and its new position,
-        if it still stands where it was read to stand; else False and nothing done."""
-        rij = self._vergrendel(cur, naam)
-        if rij is None or rij["status"] != "actief" or int(rij["positie"]) != verwacht:
-            return False
-        eigen = [w for w in wijzigingen if w.positie > verwacht]
-        self.projecties[naam].verwerk(cur, eigen)
-        self._zet_positie(cur, naam, laatste, eigen)
+        """In the caller's transaction: each view's share of the batch and its new
+        position, if every view still stands where it was read to stand; else False and
+        nothing done. One query locks them all and one moves them all: per batch that is
+        what a view costs besides its own rows."""
+        standen = self._vergrendel(cur, *posities)
+        for naam, verwacht in posities.items():
+            rij = standen.get(naam)
+            if rij is None or rij["status"] != "actief" or int(rij["positie"]) != verwacht:
+                return False
+        tijdstippen: dict[str | None, list[str]] = {}
+        for naam, verwacht in posities.items():
+            eigen = [w for w in wijzigingen if w.positie > verwacht]
+            self.projecties[naam].verwerk(cur, eigen)
+            tijdstippen.setdefault(eigen[-1].tijdstip if eigen else None, []).append(naam)
+        for tijdstip, namen in tijdstippen.items():
+            cur.execute(
+                "UPDATE projectie_status SET positie = %s, bijgewerkt_op = %s, "
+                "tijdstip_laatste = COALESCE(%s, tijdstip_laatste) "
+                f"WHERE naam IN ({', '.join(['%s'] * len(namen))})",
+                [laatste, _nu(), tijdstip, *namen],
+            )
         return True
-
-    def _zet_positie(
-        self, cur: Cursor, naam: str, positie: int, wijzigingen: list[Wijziging]
-    ) -> None:
-        tijdstip = wijzigingen[-1].tijdstip if wijzigingen else None
-        cur.execute(
-            "UPDATE projectie_status SET positie = %s, bijgewerkt_op = %s, "
-            "tijdstip_laatste = COALESCE(%s, tijdstip_laatste) WHERE naam = %s",
-            [positie, _nu(), tijdstip, naam],
-        )
 
     def _zoek_gif(self, projectie: Projectie, vanaf: int, wijzigingen: list[Wijziging]) -> None:
         """Replay the batch one event at a time to commit what is good and stop the
@@ -271,7 +289,7 @@ class Projectierunner:
             try:
                 with self.opslag.transactie() as cur:
                     if not self._verwerk_in(
-                        cur, projectie.naam, vanaf, [wijziging], wijziging.positie
+                        cur, {projectie.naam: vanaf}, [wijziging], wijziging.positie
                     ):
                         return
                 vanaf = wijziging.positie
