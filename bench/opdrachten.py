@@ -23,6 +23,7 @@ import httpx
 import psycopg
 
 from bench.gemeenschappelijk import argumenten, schema_van, settings_voor
+from bench.profiel import neem_op, samenvatting
 from infrastructure.auth import maak_token
 from infrastructure.persistence import postgres_doel
 
@@ -134,7 +135,12 @@ def pgbench(database_url: str, schema: str, clients: int, seconden: float) -> fl
 
 
 def opdrachten(
-    database_url: str, schema: str, clients: list[int], workers: int, seconden: float
+    database_url: str,
+    schema: str,
+    clients: list[int],
+    workers: int,
+    seconden: float,
+    profiel: Path | None = None,
 ) -> list[dict[str, Any]]:
     settings = settings_voor(database_url, schema, nieuw=True)
     assert settings.jwt_secret is not None and settings.id_sleutel is not None
@@ -167,12 +173,17 @@ def opdrachten(
             cpu_voor = {p.pid: _cpu_seconden(p.pid) for p in (api, projector)}
             log_voor = _logpositie(settings.database_url)
             last_voor = resource.getrusage(resource.RUSAGE_CHILDREN)
+            opnames = _profileer(profiel, aantal, seconden, api=api.pid, projector=projector.pid)
             last = subprocess.run(
                 [sys.executable, "-m", "bench.last", "--url", url, "--token", token,
                  "--clients", str(aantal), "--seconden", str(seconden)],
                 cwd=WORTEL, capture_output=True, text=True, check=True,
             )  # fmt: skip
             meting = json.loads(last.stdout.strip().splitlines()[-1])
+            for opname, raw in opnames:
+                opname.wait(timeout=60)
+                if raw.exists():
+                    raw.with_suffix(".txt").write_text(samenvatting(raw))
             last_na = resource.getrusage(resource.RUSAGE_CHILDREN)
             # CPU per acknowledged command: unlike commands/s, this hardly moves when
             # something else runs on the machine at the same time.
@@ -202,11 +213,33 @@ def opdrachten(
     return uitkomsten
 
 
+def _profileer(
+    map_: Path | None, clients: int, seconden: float, **pids: int
+) -> list[tuple[subprocess.Popen[bytes], Path]]:
+    """py-spy on each process during the middle of the load (bench.profiel)."""
+    if map_ is None:
+        return []
+    map_.mkdir(parents=True, exist_ok=True)
+    opnames = []
+    for naam, pid in pids.items():
+        raw = map_ / f"{naam}-{clients}.raw"
+        opname = neem_op(pid, seconden * 0.8, raw)
+        if opname is not None:
+            opnames.append((opname, raw))
+    return opnames
+
+
 def main() -> None:
     parser = argumenten(__doc__ or "")
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--seconden", type=float, default=15.0)
+    parser.add_argument(
+        "--profiel",
+        type=Path,
+        default=None,
+        help="map: py-spy-profielen van API en projector onder last (raw + samenvatting)",
+    )
     args = parser.parse_args()
     for m in opdrachten(
         args.database_url,
@@ -214,6 +247,7 @@ def main() -> None:
         args.clients,
         args.workers,
         args.seconden,
+        args.profiel,
     ):
         lat = m["latentie_ms"]
         print(

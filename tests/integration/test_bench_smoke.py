@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from pathlib import Path
 
 from bench import partities
 from bench.gemeenschappelijk import service_voor, settings_voor
@@ -30,15 +32,22 @@ def test_every_benchmark_runs_on_a_small_data_set(postgres_url: str) -> None:
     assert {"met_log", "zonder_log"} <= set(verschil)
 
 
-def test_the_command_benchmark_runs_against_a_served_api(postgres_url: str) -> None:
+def test_the_command_benchmark_runs_against_a_served_api(postgres_url: str, tmp_path: Path) -> None:
     schema = f"bench_{uuid.uuid4().hex[:12]}"
-    (meting,) = opdrachten(postgres_url, schema, clients=[2], workers=1, seconden=2)
+    (meting,) = opdrachten(
+        postgres_url, schema, clients=[2], workers=1, seconden=2, profiel=tmp_path
+    )
 
     assert meting["opdrachten"] > 0 and meting["fouten"] == {}
     assert meting["latentie_ms"]["p50"] > 0
     assert meting["cpu_ms_per_opdracht"]["api"] > 0
     assert meting["per_transactie"] >= 1  # never more transactions than commands
     assert meting["api_piek_rss_mb"] > 0
+    # A profile of each process under the load (too short here to say much more).
+    for naam in ("api", "projector"):
+        assert re.match(
+            rf"{naam}-2\.raw: [1-9]\d* monsters", (tmp_path / f"{naam}-2.txt").read_text()
+        )
 
 
 def test_the_partition_benchmark_runs_with_and_without_group_commit(postgres_url: str) -> None:
