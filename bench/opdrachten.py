@@ -180,11 +180,12 @@ def opdrachten(
                 cwd=WORTEL, capture_output=True, text=True, check=True,
             )  # fmt: skip
             meting = json.loads(last.stdout.strip().splitlines()[-1])
+            last_na = resource.getrusage(resource.RUSAGE_CHILDREN)
+            # Waited for after the load generator's CPU was read: py-spy is a child too.
             for opname, raw in opnames:
                 opname.wait(timeout=60)
                 if raw.exists():
                     raw.with_suffix(".txt").write_text(samenvatting(raw))
-            last_na = resource.getrusage(resource.RUSAGE_CHILDREN)
             # CPU per acknowledged command: unlike commands/s, this hardly moves when
             # something else runs on the machine at the same time.
             per = max(meting["opdrachten"], 1) / 1000
