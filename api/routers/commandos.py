@@ -27,14 +27,13 @@ def _endpoint(handeling: str, model: type[Verzoek]) -> Callable[..., Any]:
         casus_id: CasusId,
         verzoek: Verzoek,
         request: Request,
-        response: Response,
         service: App,
         opdracht: OpdrachtDep,
-    ) -> CommandoAntwoord:
+    ) -> Response:
         resultaat = service.handel(
             opdracht.actor, casus_id, handeling, verzoek.gegevens(), **opdracht.opties()
         )
-        return beantwoord(request, response, resultaat)
+        return beantwoord(request, resultaat)
 
     # FastAPI reads the body model from the signature: give it this command's own model
     # (a closure's name in a string annotation could not be resolved).
