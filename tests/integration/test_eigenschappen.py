@@ -38,13 +38,13 @@ class VastleggendeZorgroute(Zorgroute):
     # eventsourcing names the tables after the application: keep the service's name, or
     # this instance would write to tables the real service never reads.
     name = Zorgroute.name
-    laatst_bewaard: Casus | None = None
+    laatst_opgeslagen: Casus | None = None
 
     def _bewaar(self, *aggregaten: Any) -> Any:
         opnames = super()._bewaar(*aggregaten)
         for aggregaat in aggregaten:
             if isinstance(aggregaat, Casus):
-                self.laatst_bewaard = aggregaat
+                self.laatst_opgeslagen = aggregaat
         return opnames
 
 
@@ -104,7 +104,7 @@ def test_every_command_is_refused_with_a_code_or_leaves_a_state_equal_to_the_rep
     for handeling, gegevens in ROUTE[:route] + stappen:
         voor = lezer.lees(ZOCO, casus_id)
         opgeslagen_voor = _aantal_opgeslagen(app)
-        app.laatst_bewaard = None
+        app.laatst_opgeslagen = None
         try:
             if handeling == "signalen":
                 resultaat = app.meld_signaal(ZOCO, gegevens, casus_id=casus_id)
@@ -119,7 +119,7 @@ def test_every_command_is_refused_with_a_code_or_leaves_a_state_equal_to_the_rep
             assert lezer.lees(ZOCO, casus_id) == voor
             continue
 
-        in_geheugen = app.laatst_bewaard
+        in_geheugen = app.laatst_opgeslagen
         event(f"vastgelegd: {handeling}")
         assert in_geheugen is not None
         assert resultaat.versie == in_geheugen.version > voor["versie"]
