@@ -129,3 +129,29 @@ def test_database_bereikbaar(settings: Settings) -> None:
 )
 def test_database_onbereikbaar(url: str) -> None:
     assert database_bereikbaar(Settings(database_url=url)) is False
+
+
+def test_postgres_saves_run_statements_rendered_once_and_still_wake_listeners(
+    settings: Settings,
+) -> None:
+    if settings.is_sqlite:
+        pytest.skip("alleen PostgreSQL")
+    from infrastructure.pg_recorder import VoorbereideRecorder
+
+    app = Notities(env=eventsourcing_env(settings))
+    try:
+        recorder = app.recorder
+        assert isinstance(recorder, VoorbereideRecorder)
+        assert all(isinstance(s, str) for s in recorder.lock_table_statements)
+        assert "RETURNING notification_id" in recorder.insert_events_statement
+
+        doel = postgres_doel(settings.database_url)
+        with psycopg.connect(**doel.verbinding(), autocommit=True) as luisteraar:
+            luisteraar.execute(f'LISTEN "{recorder.channel_name}"')
+            notitie = Notitie(tekst="eerste")
+            app.save(notitie)
+            meldingen = list(luisteraar.notifies(timeout=5, stop_after=1))
+        assert [m.channel for m in meldingen] == [recorder.channel_name]
+        assert app.repository.get(notitie.id).tekst == "eerste"
+    finally:
+        app.close()
