@@ -1,0 +1,197 @@
+"""How a command changes a file: take it, check it, act, store it, and try again when the
+race for the next version was lost.
+
+A save that loses the race for a version (IntegrityError) is retried on fresh state, so
+rules are checked again against what really happened; with `If-Match` the caller asked
+for exactly one version, so a lost race is a `VersieConflict` instead. The file comes
+from this process's own last stored copy when it has one (LaatstBewaard): no query, and
+safe because its events can only be stored on top of the version they were made from.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID
+
+import pydantic
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError, Recording
+
+from application.fouten import (
+    CasusNietGevonden,
+    IdempotentieSleutelHergebruikt,
+    OngeldigeInvoer,
+    TeVeelGelijktijdigeWijzigingen,
+    VersieConflict,
+)
+from application.gebruiker import Gebruiker
+from application.idempotentie import IdempotentieSleutel, idempotentie_id, vingerafdruk
+from application.resultaat import Resultaat
+from application.toegangslog import Bron
+from domain.casus import Casus
+from domain.fouten import DomeinFout
+
+if TYPE_CHECKING:
+    from eventsourcing.application import Repository
+    from eventsourcing.persistence import ApplicationRecorder
+
+    from application.groepscommit import GroepsCommit
+    from application.inzage import Poortwachter
+    from application.laatst_bewaard import LaatstBewaard
+
+MAX_POGINGEN = 20
+
+
+class Wijzigen:
+    """The command half of the service (the read half is `Lezen`)."""
+
+    if TYPE_CHECKING:
+        poortwachter: Poortwachter
+        groepscommit: GroepsCommit
+        laatst_bewaard: LaatstBewaard
+        na_opslaan: list[Callable[[int], None]]
+        repository: Repository[UUID]
+        recorder: ApplicationRecorder
+
+    def _wijzig(
+        self,
+        gebruiker: Gebruiker,
+        casus_id: UUID,
+        actie: Callable[[Casus | None], Casus],
+        *,
+        verzoek: tuple[Any, ...],
+        verwachte_versie: int | None,
+        idempotentie_sleutel: str | None,
+        status: tuple[int, int],
+        bron: Bron | None,
+    ) -> Resultaat:
+        school = self._school(gebruiker)
+        handeling = str(verzoek[0])
+        sleutel_id = afdruk = None
+        if idempotentie_sleutel is not None:
+            sleutel_id = idempotentie_id(school, gebruiker.sub, idempotentie_sleutel)
+            afdruk = vingerafdruk(*verzoek)
+            eerder = self._eerder_antwoord(sleutel_id, afdruk)
+            if eerder is not None:
+                return eerder
+        vers = False
+        for poging in range(MAX_POGINGEN):
+            casus, onzeker = self._voor_opdracht(casus_id, school, vers)
+            try:
+                # Checked on the state the command will act on, so a retry re-checks too.
+                self.poortwachter.schrijven(
+                    gebruiker, handeling, casus, bron, vastleggen=not onzeker
+                )
+                if verwachte_versie is not None:
+                    actueel = casus.version if casus else 0
+                    if actueel != verwachte_versie:
+                        raise VersieConflict(verwachte_versie, actueel)
+                try:
+                    casus = actie(casus)
+                except pydantic.ValidationError as fout:
+                    raise OngeldigeInvoer("De gegevens zijn ongeldig.", velden_van(fout)) from fout
+            except DomeinFout:
+                if onzeker:
+                    # Refused on this process's own copy, which another worker may have
+                    # moved past: only the stored file may refuse a command.
+                    vers = True
+                    continue
+                raise
+            nieuw = casus.version == len(casus.pending_events)
+            resultaat = Resultaat(casus.id, casus.version, nieuw, status[0 if nieuw else 1])
+            te_bewaren: list[Any] = [casus]
+            if sleutel_id is not None and afdruk is not None:
+                te_bewaren.append(
+                    IdempotentieSleutel(
+                        id=sleutel_id,
+                        vingerafdruk=afdruk,
+                        status=resultaat.status,
+                        antwoord=resultaat.antwoord(),
+                    )
+                )
+            try:
+                opnames = self._bewaar(*te_bewaren)
+            except IntegrityError:
+                # Someone else won the race: for this key (answer as they were answered)
+                # or for this file's next version (try again on what they wrote).
+                if sleutel_id is not None and afdruk is not None:
+                    eerder = self._eerder_antwoord(sleutel_id, afdruk)
+                    if eerder is not None:
+                        return eerder
+                vers = True
+                if not onzeker:
+                    # Jittered back-off, so writers that collided do not collide again
+                    # in step. (A copy that was merely behind needs no wait: reload.)
+                    time.sleep(random.uniform(0, 0.002 * (poging + 1)))
+                continue
+            self.laatst_bewaard.leg_terug(casus)
+            positie = max(o.notification.id for o in opnames)
+            for luisteraar in self.na_opslaan:
+                luisteraar(positie)
+            return Resultaat(casus.id, casus.version, nieuw, resultaat.status, positie)
+        raise TeVeelGelijktijdigeWijzigingen
+
+    def _bewaar(self, *aggregaten: Any) -> list[Recording[UUID]]:
+        # With the commands of other requests that arrive meanwhile: one transaction (and
+        # one table lock) for the group. The group commit gets the events, not the
+        # aggregates, because a failed group must be able to store them again one by one.
+        return self.groepscommit.bewaar([e for a in aggregaten for e in a.collect_events()])
+
+    def _eerder_antwoord(self, sleutel_id: UUID, afdruk: str) -> Resultaat | None:
+        try:
+            eerder = cast(IdempotentieSleutel, self.repository.get(sleutel_id))
+        except AggregateNotFoundError:
+            return None
+        if eerder.vingerafdruk != afdruk:
+            raise IdempotentieSleutelHergebruikt
+        body = eerder.antwoord
+        # The first answer's log position was not known when the key was stored (it is
+        # assigned on insert); the current end of the log is at or after it, so waiting
+        # for it (`?na=`) still shows the client its own write.
+        return Resultaat(
+            UUID(body["casus_id"]),
+            body["versie"],
+            body.get("nieuw", False),
+            eerder.status,
+            self.recorder.max_notification_id(),
+        )
+
+    def _voor_opdracht(self, casus_id: UUID, school: str, vers: bool) -> tuple[Casus | None, bool]:
+        """The file a command acts on, and whether it may be behind the store: this
+        process's own last stored copy if it has one (see LaatstBewaard), unless `vers`
+        asks for the stored file itself."""
+        if not vers:
+            casus = self.laatst_bewaard.neem(casus_id)
+            if casus is not None and casus.school == school:
+                return casus, True
+        return self._laad(casus_id, school), False
+
+    def _laad(self, casus_id: UUID, school: str) -> Casus | None:
+        try:
+            casus: object = self.repository.get(casus_id)
+        except AggregateNotFoundError:
+            return None
+        # Another school's file, or an id that is not a file at all, is simply not there.
+        if not isinstance(casus, Casus) or casus.school != school:
+            raise CasusNietGevonden
+        return casus
+
+    @staticmethod
+    def _school(gebruiker: Gebruiker) -> str:
+        if not gebruiker.school:
+            raise CasusNietGevonden
+        return gebruiker.school
+
+
+def velden_van(
+    fout: pydantic.ValidationError, voorvoegsel: str | None = None
+) -> list[dict[str, Any]]:
+    resultaat = []
+    for e in fout.errors():
+        pad = [voorvoegsel] if voorvoegsel else []
+        pad += [str(p) for p in e["loc"]]
+        resultaat.append({"veld": ".".join(pad), "melding": e["msg"]})
+    return resultaat
