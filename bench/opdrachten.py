@@ -170,6 +170,9 @@ def opdrachten(
             except httpx.HTTPError:
                 time.sleep(0.2)
         for aantal in clients:
+            # pgbench before and after the load: on this machine it moves by 2x from run
+            # to run, so the ratio is taken against the mean of the two that frame it.
+            basis_voor = pgbench(database_url, schema, aantal, seconden)
             cpu_voor = {p.pid: _cpu_seconden(p.pid) for p in (api, projector)}
             log_voor = _logpositie(settings.database_url)
             last_voor = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -197,11 +200,14 @@ def opdrachten(
             meting["per_transactie"] = _per_transactie(
                 settings.database_url, log_voor, meting["opdrachten"]
             )
-            basis = pgbench(database_url, schema, aantal, seconden)
+            basis_na = pgbench(database_url, schema, aantal, seconden)
+            gemeten = [b for b in (basis_voor, basis_na) if b]
+            basis = sum(gemeten) / len(gemeten) if gemeten else None
             meting |= {
                 "clients": aantal,
                 "workers": workers,
                 "basislijn_per_seconde": basis,
+                "basislijn_voor_en_na": [basis_voor, basis_na],
                 "verhouding": round(meting["per_seconde"] / basis, 3) if basis else None,
                 "api_piek_rss_mb": _rss_mb(api.pid),
             }
@@ -254,7 +260,9 @@ def main() -> None:
         print(
             f"{m['clients']:>3} clients, {m['workers']} worker(s): {m['per_seconde']:,.0f} opdrachten/s "
             f"(p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms); "
-            f"basislijn {m['basislijn_per_seconde']:,.0f}/s; verhouding {m['verhouding']}; "
+            f"basislijn {m['basislijn_per_seconde']:,.0f}/s "
+            f"(voor/na {' / '.join(f'{b:,.0f}' for b in m['basislijn_voor_en_na'] if b)}); "
+            f"verhouding {m['verhouding']}; "
             f"{m['per_transactie']} opdrachten per transactie; "
             f"API-RSS {m['api_piek_rss_mb']} MB; CPU ms/opdracht {m['cpu_ms_per_opdracht']}; "
             f"fouten {m['fouten']}"
