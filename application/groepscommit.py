@@ -26,9 +26,8 @@ Opslaan = Callable[..., list[Recording[Any]]]
 @dataclass(eq=False)
 class _Verzoek:
     gebeurtenissen: Sequence[Any]
-    # Set when the request is done, or when it is made the next leader.
+    # Set when the request is done, or when it is made the next leader (then not `klaar`).
     wakker: threading.Event = field(default_factory=threading.Event)
-    leider: bool = False
     klaar: bool = False
     opnames: list[Recording[Any]] | None = None
     fout: BaseException | None = None
@@ -59,9 +58,9 @@ class GroepsCommit:
         verzoek = _Verzoek(gebeurtenissen)
         with self._slot:
             self._wachtrij.append(verzoek)
-            verzoek.leider = not self._bezig
+            leider = not self._bezig
             self._bezig = True
-        if not verzoek.leider:
+        if not leider:
             verzoek.wakker.wait()
         if not verzoek.klaar:
             self._leid()
@@ -86,9 +85,7 @@ class GroepsCommit:
                 verzoek.wakker.set()
             with self._slot:
                 if self._wachtrij:
-                    opvolger = self._wachtrij[0]
-                    opvolger.leider = True
-                    opvolger.wakker.set()
+                    self._wachtrij[0].wakker.set()  # woken but not `klaar`: it leads
                 else:
                     self._bezig = False
 
