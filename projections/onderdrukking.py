@@ -180,9 +180,9 @@ def publiceer(
 ) -> dict[str, int | None]:
     """Suppress one table given, per cell, the contributor of each counted fact (a file id
     per fact: the count is the length, the contributors the distinct ids)."""
-    waarden = {c: len(bijdragen.get(c, ())) for c in tabel.cellen}
-    bijdragers = {c: len(set(bijdragen.get(c, ()))) for c in tabel.cellen}
-    return onderdruk(waarden, bijdragers, tabel.vergelijkingen, min_cel)
+    waarden = {c: len(ids) for c, ids in bijdragen.items()}
+    bijdragers = {c: len(set(ids)) for c, ids in bijdragen.items()}
+    return publiceer_aantallen(tabel, waarden, bijdragers, min_cel)
 
 
 def publiceer_aantallen(

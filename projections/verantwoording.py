@@ -234,7 +234,6 @@ def verantwoording(
     else:
         with opslag.lezen(tellen=True) as cur:
             data = _lees(cur, scholen, schooljaar)
-    data |= {"van": van.isoformat(), "tot": tot.isoformat()}
     return {
         "schooljaar": schooljaar,
         "periode": {"van": van.isoformat(), "tot_en_met": tot.isoformat()},
