@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
@@ -9,8 +11,9 @@ from uuid import UUID
 import orjson
 import psycopg
 import pytest
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate, event
+from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict
 
 from infrastructure.persistence import database_bereikbaar, eventsourcing_env, postgres_doel
@@ -131,27 +134,86 @@ def test_database_onbereikbaar(url: str) -> None:
     assert database_bereikbaar(Settings(database_url=url)) is False
 
 
-def test_postgres_saves_run_statements_rendered_once_and_still_wake_listeners(
-    settings: Settings,
-) -> None:
+@pytest.fixture
+def pg_notities(settings: Settings) -> Iterator[Notities]:
     if settings.is_sqlite:
         pytest.skip("alleen PostgreSQL")
-    from infrastructure.pg_recorder import VoorbereideRecorder
-
     app = Notities(env=eventsourcing_env(settings))
     try:
-        recorder = app.recorder
-        assert isinstance(recorder, VoorbereideRecorder)
-        assert all(isinstance(s, str) for s in recorder.lock_table_statements)
-        assert "RETURNING notification_id" in recorder.insert_events_statement
-
-        doel = postgres_doel(settings.database_url)
-        with psycopg.connect(**doel.verbinding(), autocommit=True) as luisteraar:
-            luisteraar.execute(f'LISTEN "{recorder.channel_name}"')
-            notitie = Notitie(tekst="eerste")
-            app.save(notitie)
-            meldingen = list(luisteraar.notifies(timeout=5, stop_after=1))
-        assert [m.channel for m in meldingen] == [recorder.channel_name]
-        assert app.repository.get(notitie.id).tekst == "eerste"
+        yield app
     finally:
         app.close()
+
+
+def test_postgres_save_is_one_query_that_returns_ids_in_order_and_wakes_listeners(
+    settings: Settings, pg_notities: Notities
+) -> None:
+    from infrastructure.pg_recorder import VoorbereideRecorder
+
+    recorder = pg_notities.recorder
+    assert isinstance(recorder, VoorbereideRecorder)
+    doel = postgres_doel(settings.database_url)
+    with psycopg.connect(**doel.verbinding(), autocommit=True) as luisteraar:
+        luisteraar.execute(f'LISTEN "{recorder.channel_name}"')
+        eerste, tweede = Notitie(tekst="eerste"), Notitie(tekst="o'neil \\ ; --")
+        tweede.wijzig("tweede; DROP TABLE x; -- \x27")
+        opnames = pg_notities.save(eerste, tweede)
+        meldingen = list(luisteraar.notifies(timeout=5, stop_after=1))
+    assert [m.channel for m in meldingen] == [recorder.channel_name]
+    ids = [o.notification.id for o in opnames]
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    assert [(o.notification.originator_id, o.notification.originator_version) for o in opnames] == [
+        (eerste.id, 1), (tweede.id, 1), (tweede.id, 2)
+    ]  # fmt: skip
+    # Quotes, backslashes and semicolons in the data are values, not SQL.
+    assert pg_notities.repository.get(tweede.id).tekst == "tweede; DROP TABLE x; -- '"
+    assert [n.id for n in recorder.select_notifications(start=1, limit=10)] == ids
+
+
+def test_postgres_save_with_one_conflicting_event_stores_nothing_of_it(
+    pg_notities: Notities,
+) -> None:
+    bestaand = Notitie(tekst="eerste")
+    pg_notities.save(bestaand)
+    # A copy of the same version: its next event collides on (file, version).
+    kopie = pg_notities.repository.get(bestaand.id)
+    bestaand.wijzig("gewonnen")
+    pg_notities.save(bestaand)
+    kopie.wijzig("verloren")
+    nieuw = Notitie(tekst="nieuw")
+    with pytest.raises(IntegrityError):
+        pg_notities.save(nieuw, kopie)
+    # All or nothing: the new file in the same save was not stored either.
+    with pytest.raises(AggregateNotFoundError):
+        pg_notities.repository.get(nieuw.id)
+    assert pg_notities.repository.get(bestaand.id).tekst == "gewonnen"
+    # And the connection it used is fine for the next save.
+    daarna = Notitie(tekst="daarna")
+    pg_notities.save(daarna)
+    assert pg_notities.repository.get(daarna.id).tekst == "daarna"
+
+
+def test_postgres_save_waits_for_the_events_table_lock(
+    settings: Settings, pg_notities: Notities
+) -> None:
+    # The EXCLUSIVE lock makes log order equal commit order: a save may not slip past
+    # another writer's open transaction (a reader would skip that writer's ids for good).
+    # Held here as ROW EXCLUSIVE, what a plain INSERT takes: only a save that locks the
+    # table itself has to wait for it.
+    recorder = pg_notities.recorder
+    tabel = f'"{recorder.datastore.schema}"."{recorder.events_table_name}"'
+    doel = postgres_doel(settings.database_url)
+    klaar = threading.Event()
+
+    def bewaar() -> None:
+        pg_notities.save(Notitie(tekst="wacht"))
+        klaar.set()
+
+    with psycopg.connect(**doel.verbinding()) as houder:
+        houder.execute(f"LOCK TABLE {tabel} IN ROW EXCLUSIVE MODE")
+        draad = threading.Thread(target=bewaar)
+        draad.start()
+        assert not klaar.wait(0.5)
+        houder.rollback()
+    draad.join(timeout=10)
+    assert klaar.is_set()
