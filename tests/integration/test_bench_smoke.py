@@ -11,6 +11,7 @@ from bench.gemeenschappelijk import service_voor, settings_voor
 from bench.genereer import vul
 from bench.herbouw import herbouw
 from bench.opdrachten import opdrachten
+from bench.plafond import APPS, plafond
 from bench.toegang import toegang
 from bench.vragen import vragen
 
@@ -57,3 +58,11 @@ def test_the_partition_benchmark_runs_with_and_without_group_commit(postgres_url
         )
         assert meting["saves_per_seconde"] > 0
         assert meting["save_ms_alleen"]["p50"] > 0
+
+
+def test_the_ceiling_benchmark_loads_every_bare_web_stack(postgres_url: str) -> None:
+    metingen = plafond(postgres_url, f"bench_{uuid.uuid4().hex[:12]}", clients=[2], seconden=1)
+    assert [m["app"] for m in metingen] == list(APPS)
+    for meting in metingen:
+        assert meting["opdrachten"] > 0 and meting["fouten"] == {}
+        assert meting["cpu_ms_per_verzoek"] > 0
