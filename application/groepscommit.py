@@ -9,12 +9,19 @@ the state it loaded. In eventsourcing 9.5.6 one failed insert aborts the whole `
 when a group fails on a conflict (two commands on the same file, or the same idempotency
 key) its members are stored one by one, and only the command that really lost the race
 gets the IntegrityError (and retries on fresh state).
+
+Requests come from threads (`bewaar`) or from the API's event loop (`bewaar_async`),
+which must not block on a save: when such a request would lead, the group commit's own
+writer thread stores the group instead, and the loop's requests get their outcome as
+a future resolved on their loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +38,24 @@ class _Verzoek:
     klaar: bool = False
     opnames: list[Recording[Any]] | None = None
     fout: BaseException | None = None
+    # For a request from an event loop: resolved there instead of waking a thread.
+    toekomst: asyncio.Future[list[Recording[Any]]] | None = None
+
+    def rond_af(self) -> None:
+        self.klaar = True
+        if self.toekomst is None:
+            self.wakker.set()
+        else:
+            self.toekomst.get_loop().call_soon_threadsafe(self._los_op)
+
+    def _los_op(self) -> None:
+        toekomst = self.toekomst
+        if toekomst is None or toekomst.cancelled():
+            return  # the caller went away (its events were stored all the same)
+        if self.fout is not None:
+            toekomst.set_exception(self.fout)
+        else:
+            toekomst.set_result(self.opnames or [])
 
 
 class GroepsCommit:
@@ -39,7 +64,8 @@ class GroepsCommit:
     `opslaan` is the application's `save` (it accepts domain events as well as
     aggregates). `max_groep` bounds one transaction, so a burst cannot hold the table
     lock for long. A leader stores one group, its own, and hands the lead to the first
-    request still waiting: no request waits for more than the group before it.
+    request still waiting (or, if that one came from an event loop, to the writer
+    thread): no request waits for more than the group before it.
     """
 
     def __init__(self, opslaan: Opslaan, *, max_groep: int = 64) -> None:
@@ -48,6 +74,7 @@ class GroepsCommit:
         self._slot = threading.Lock()
         self._wachtrij: list[_Verzoek] = []
         self._bezig = False
+        self._schrijver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groepscommit")
         # For the benchmark and the tests: how many saves served how many commands.
         self.transacties = 0
         self.opdrachten = 0
@@ -69,6 +96,21 @@ class GroepsCommit:
         assert verzoek.opnames is not None
         return verzoek.opnames
 
+    async def bewaar_async(self, gebeurtenissen: Sequence[Any]) -> list[Recording[Any]]:
+        """`bewaar` for a caller on an event loop: awaits, never blocks the loop."""
+        verzoek = _Verzoek(gebeurtenissen, toekomst=asyncio.get_running_loop().create_future())
+        with self._slot:
+            self._wachtrij.append(verzoek)
+            leider = not self._bezig
+            self._bezig = True
+        if leider:
+            self._schrijver.submit(self._leid)
+        assert verzoek.toekomst is not None
+        return await verzoek.toekomst
+
+    def sluit(self) -> None:
+        self._schrijver.shutdown(wait=True)
+
     def _leid(self) -> None:
         # The leader is at the head of the queue, so the group it takes holds its own request.
         with self._slot:
@@ -81,13 +123,19 @@ class GroepsCommit:
             for verzoek in groep:
                 if verzoek.opnames is None and verzoek.fout is None:
                     verzoek.fout = RuntimeError("groepscommit afgebroken")
-                verzoek.klaar = True
-                verzoek.wakker.set()
-            with self._slot:
-                if self._wachtrij:
-                    self._wachtrij[0].wakker.set()  # woken but not `klaar`: it leads
-                else:
-                    self._bezig = False
+                verzoek.rond_af()
+            self._geef_door()
+
+    def _geef_door(self) -> None:
+        with self._slot:
+            if not self._wachtrij:
+                self._bezig = False
+                return
+            kop = self._wachtrij[0]
+            if kop.toekomst is None:
+                kop.wakker.set()  # woken but not `klaar`: it leads
+                return
+        self._schrijver.submit(self._leid)
 
     def _bewaar_groep(self, groep: list[_Verzoek]) -> None:
         if len(groep) > 1:

@@ -20,6 +20,7 @@ from application.inzage import Poortwachter
 from application.laatst_bewaard import LaatstBewaard
 from application.lezen import Lezen
 from application.resultaat import Resultaat
+from application.stappen import Stappen, in_draad
 from application.toegangslog import Bron, Toegangslogboek
 from application.wijzigen import Wijzigen, velden_van
 from domain.casus import Casus
@@ -61,7 +62,7 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
 
     # ---- commands ----------------------------------------------------------------------
 
-    def meld_signaal(
+    def meld_signaal_stappen(
         self,
         gebruiker: Gebruiker,
         gegevens: Mapping[str, Any],
@@ -72,7 +73,7 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
         status_nieuw: int = 201,
         status_bestaand: int = 200,
         bron: Bron | None = None,
-    ) -> Resultaat:
+    ) -> Stappen[Resultaat]:
         school = self._school(gebruiker)
         velden = dict(gegevens)
         onderwerp = self._onderwerp(velden.pop("onderwerp", None))
@@ -108,18 +109,22 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
             )
             return casus
 
-        return self._wijzig(
-            gebruiker,
-            casus_id,
-            actie,
-            verzoek=("signalen", str(casus_id), dict(gegevens)),
-            verwachte_versie=verwachte_versie,
-            idempotentie_sleutel=idempotentie_sleutel,
-            status=(status_nieuw, status_bestaand),
-            bron=bron,
+        return (
+            yield from self._wijzig(
+                gebruiker,
+                casus_id,
+                actie,
+                verzoek=("signalen", str(casus_id), dict(gegevens)),
+                verwachte_versie=verwachte_versie,
+                idempotentie_sleutel=idempotentie_sleutel,
+                status=(status_nieuw, status_bestaand),
+                bron=bron,
+            )
         )
 
-    def handel(
+    meld_signaal = in_draad(meld_signaal_stappen)
+
+    def handel_stappen(
         self,
         gebruiker: Gebruiker,
         casus_id: UUID,
@@ -129,8 +134,8 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
         verwachte_versie: int | None = None,
         idempotentie_sleutel: str | None = None,
         bron: Bron | None = None,
-    ) -> Resultaat:
-        """Carry out one command of the contract (`handeling` as in the URL) on a file."""
+    ) -> Stappen[Resultaat]:
+        """One command of the contract (`handeling` as in the URL) on a file, as steps."""
         methode = HANDELINGEN[handeling]
         velden = dict(gegevens)
         if handeling in MET_PEILDATUM:
@@ -142,16 +147,24 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
             getattr(casus, methode)(actor=gebruiker.actor, **velden)
             return casus
 
-        return self._wijzig(
-            gebruiker,
-            casus_id,
-            actie,
-            verzoek=(handeling, str(casus_id), dict(gegevens)),
-            verwachte_versie=verwachte_versie,
-            idempotentie_sleutel=idempotentie_sleutel,
-            status=(201, 201),
-            bron=bron,
+        return (
+            yield from self._wijzig(
+                gebruiker,
+                casus_id,
+                actie,
+                verzoek=(handeling, str(casus_id), dict(gegevens)),
+                verwachte_versie=verwachte_versie,
+                idempotentie_sleutel=idempotentie_sleutel,
+                status=(201, 201),
+                bron=bron,
+            )
         )
+
+    handel = in_draad(handel_stappen)
+
+    def close(self) -> None:
+        self.groepscommit.sluit()
+        super().close()
 
     def gereed(self) -> bool:
         """True when the event store answers (for /readyz)."""

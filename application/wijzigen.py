@@ -1,7 +1,9 @@
 """How a command changes a file: take it, check it, act, store it, and try again when the
 race for the next version was lost.
 
-A save that loses the race for a version (IntegrityError) is retried on fresh state, so
+A command is written as steps (application/stappen.py), so the same procedure runs in a
+thread or on the API's event loop. A save that loses the race for a version
+(IntegrityError) is retried on fresh state, so
 rules are checked again against what really happened; with `If-Match` the caller asked
 for exactly one version, so a lost race is a `VersieConflict` instead. The file comes
 from this process's own last stored copy when it has one (LaatstBewaard): no query, and
@@ -11,17 +13,18 @@ safe because its events can only be stored on top of the version they were made 
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 import pydantic
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import IntegrityError
 
 from application.fouten import (
     CasusNietGevonden,
+    GeenToegang,
     IdempotentieSleutelHergebruikt,
     OngeldigeInvoer,
     TeVeelGelijktijdigeWijzigingen,
@@ -30,6 +33,7 @@ from application.fouten import (
 from application.gebruiker import Gebruiker
 from application.idempotentie import IdempotentieSleutel, idempotentie_id, vingerafdruk
 from application.resultaat import Resultaat
+from application.stappen import Bewaar, Blokkerend, Stappen, T, Wacht, voer_uit_async
 from application.toegangslog import Bron
 from domain.casus import Casus
 from domain.fouten import DomeinFout
@@ -56,6 +60,11 @@ class Wijzigen:
         repository: Repository[UUID]
         recorder: ApplicationRecorder
 
+    async def asynchroon(self, stappen: Stappen[T]) -> T:
+        """Carry out a command's steps on the event loop (the API's command routes): no
+        thread of its own; its save is awaited from the group commit."""
+        return await voer_uit_async(stappen, self.groepscommit.bewaar_async)
+
     def _wijzig(
         self,
         gebruiker: Gebruiker,
@@ -67,24 +76,26 @@ class Wijzigen:
         idempotentie_sleutel: str | None,
         status: tuple[int, int],
         bron: Bron | None,
-    ) -> Resultaat:
+    ) -> Stappen[Resultaat]:
+        """The command as steps (application/stappen.py): what may block is yielded."""
         school = self._school(gebruiker)
         handeling = str(verzoek[0])
         sleutel_id = afdruk = None
         if idempotentie_sleutel is not None:
             sleutel_id = idempotentie_id(school, gebruiker.sub, idempotentie_sleutel)
             afdruk = vingerafdruk(*verzoek)
-            eerder = self._eerder_antwoord(sleutel_id, afdruk)
+            eerder = yield Blokkerend(partial(self._eerder_antwoord, sleutel_id, afdruk))
             if eerder is not None:
-                return eerder
+                return cast(Resultaat, eerder)
         vers = False
         for poging in range(MAX_POGINGEN):
-            casus, onzeker = self._voor_opdracht(casus_id, school, vers)
+            casus = None if vers else self._eigen_kopie(casus_id, school)
+            onzeker = casus is not None
+            if not onzeker:
+                casus = yield Blokkerend(partial(self._laad, casus_id, school))
             try:
                 # Checked on the state the command will act on, so a retry re-checks too.
-                self.poortwachter.schrijven(
-                    gebruiker, handeling, casus, bron, vastleggen=not onzeker
-                )
+                yield from self._mag_schrijven(gebruiker, handeling, casus, bron, onzeker)
                 if verwachte_versie is not None:
                     actueel = casus.version if casus else 0
                     if actueel != verwachte_versie:
@@ -113,19 +124,19 @@ class Wijzigen:
                     )
                 )
             try:
-                opnames = self._bewaar(*te_bewaren)
+                opnames = yield Bewaar(self._gebeurtenissen(*te_bewaren))
             except IntegrityError:
                 # Someone else won the race: for this key (answer as they were answered)
                 # or for this file's next version (try again on what they wrote).
                 if sleutel_id is not None and afdruk is not None:
-                    eerder = self._eerder_antwoord(sleutel_id, afdruk)
+                    eerder = yield Blokkerend(partial(self._eerder_antwoord, sleutel_id, afdruk))
                     if eerder is not None:
-                        return eerder
+                        return cast(Resultaat, eerder)
                 vers = True
                 if not onzeker:
                     # Jittered back-off, so writers that collided do not collide again
                     # in step. (A copy that was merely behind needs no wait: reload.)
-                    time.sleep(random.uniform(0, 0.002 * (poging + 1)))
+                    yield Wacht(random.uniform(0, 0.002 * (poging + 1)))
                 continue
             self.laatst_bewaard.leg_terug(casus)
             positie = max(o.notification.id for o in opnames)
@@ -134,11 +145,23 @@ class Wijzigen:
             return Resultaat(casus.id, casus.version, nieuw, resultaat.status, positie)
         raise TeVeelGelijktijdigeWijzigingen
 
-    def _bewaar(self, *aggregaten: Any) -> list[Recording[UUID]]:
-        # With the commands of other requests that arrive meanwhile: one transaction (and
-        # one table lock) for the group. The group commit gets the events, not the
-        # aggregates, because a failed group must be able to store them again one by one.
-        return self.groepscommit.bewaar([e for a in aggregaten for e in a.collect_events()])
+    def _mag_schrijven(
+        self, g: Gebruiker, handeling: str, casus: Casus | None, bron: Bron | None, onzeker: bool
+    ) -> Stappen[None]:
+        try:
+            self.poortwachter.schrijven(g, handeling, casus, bron, vastleggen=False)
+        except GeenToegang:
+            if onzeker:
+                raise
+            # Refused on the stored file: decided again, now writing the refusal to the
+            # access log (which may block, so as a step of its own).
+            yield Blokkerend(partial(self.poortwachter.schrijven, g, handeling, casus, bron))
+
+    @staticmethod
+    def _gebeurtenissen(*aggregaten: Any) -> list[Any]:
+        # The group commit gets the events, not the aggregates, because a failed group
+        # must be able to store them again one by one.
+        return [e for a in aggregaten for e in a.collect_events()]
 
     def _eerder_antwoord(self, sleutel_id: UUID, afdruk: str) -> Resultaat | None:
         try:
@@ -159,15 +182,11 @@ class Wijzigen:
             self.recorder.max_notification_id(),
         )
 
-    def _voor_opdracht(self, casus_id: UUID, school: str, vers: bool) -> tuple[Casus | None, bool]:
-        """The file a command acts on, and whether it may be behind the store: this
-        process's own last stored copy if it has one (see LaatstBewaard), unless `vers`
-        asks for the stored file itself."""
-        if not vers:
-            casus = self.laatst_bewaard.neem(casus_id)
-            if casus is not None and casus.school == school:
-                return casus, True
-        return self._laad(casus_id, school), False
+    def _eigen_kopie(self, casus_id: UUID, school: str) -> Casus | None:
+        """This process's own last stored copy of the file, if it has one (see
+        LaatstBewaard); it may be behind the store."""
+        casus = self.laatst_bewaard.neem(casus_id)
+        return casus if casus is not None and casus.school == school else None
 
     def _laad(self, casus_id: UUID, school: str) -> Casus | None:
         try:

@@ -23,15 +23,17 @@ router = APIRouter(prefix=API_PREFIX, tags=["handelingen"])
 
 
 def _endpoint(handeling: str, model: type[Verzoek]) -> Callable[..., Any]:
-    def uitvoeren(
+    async def uitvoeren(
         casus_id: CasusId,
         verzoek: Verzoek,
         request: Request,
         service: App,
         opdracht: OpdrachtDep,
     ) -> Response:
-        resultaat = service.handel(
-            opdracht.actor, casus_id, handeling, verzoek.gegevens(), **opdracht.opties()
+        resultaat = await service.asynchroon(
+            service.handel_stappen(
+                opdracht.actor, casus_id, handeling, verzoek.gegevens(), **opdracht.opties()
+            )
         )
         return beantwoord(request, resultaat)
 

@@ -40,12 +40,16 @@ class VastleggendeZorgroute(Zorgroute):
     name = Zorgroute.name
     laatst_opgeslagen: Casus | None = None
 
-    def _bewaar(self, *aggregaten: Any) -> Any:
-        opnames = super()._bewaar(*aggregaten)
-        for aggregaat in aggregaten:
-            if isinstance(aggregaat, Casus):
-                self.laatst_opgeslagen = aggregaat
-        return opnames
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        terugleggen = self.laatst_bewaard.leg_terug
+
+        # A file is put back exactly when its events were stored, as it is in memory.
+        def vastleggen(casus: Casus) -> None:
+            self.laatst_opgeslagen = casus
+            terugleggen(casus)
+
+        self.laatst_bewaard.leg_terug = vastleggen  # type: ignore[method-assign]
 
 
 @pytest.fixture

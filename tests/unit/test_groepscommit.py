@@ -3,6 +3,7 @@ only the command that really lost the race."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import Any
 
@@ -173,3 +174,95 @@ def test_a_leader_returns_after_its_own_group_and_hands_the_lead_on() -> None:
         draad.join(5)
     assert aanroepen == [("a",), ("b", "c")]
     assert klaar == {"a": ["opname:a"], "b": ["opname:b"], "c": ["opname:c"]}
+
+
+def test_a_command_from_the_event_loop_is_stored_off_the_loop() -> None:
+    draden: list[threading.Thread] = []
+
+    def opslaan(*gebeurtenissen: str) -> list[str]:
+        draden.append(threading.current_thread())
+        return [f"opname:{g}" for g in gebeurtenissen]
+
+    commit = GroepsCommit(opslaan)
+    try:
+        assert asyncio.run(commit.bewaar_async(["a"])) == ["opname:a"]
+    finally:
+        commit.sluit()
+    assert draden and draden[0] is not threading.current_thread()
+
+
+def _gemengd(commit: GroepsCommit, opslag: Opslag, draad: list[str], lus: list[list[str]]) -> Any:
+    """A save from a thread held open; then requests from a thread and from an event loop
+    queue up behind it; then it lets go."""
+    uitkomsten: dict[str, Any] = {}
+
+    def doe(naam: str, gebeurtenissen: list[str]) -> None:
+        try:
+            uitkomsten[naam] = commit.bewaar(gebeurtenissen)
+        except BaseException as fout:
+            uitkomsten[naam] = fout
+
+    async def op_de_lus() -> list[Any]:
+        taken = [asyncio.ensure_future(commit.bewaar_async(g)) for g in lus]
+        while len(commit._wachtrij) < len(lus) + 1:
+            await asyncio.sleep(0.001)
+        opslag.vasthouden.set()
+        return await asyncio.gather(*taken, return_exceptions=True)
+
+    opslag.vasthouden.clear()
+    eerste = threading.Thread(target=doe, args=("eerste", ["x"]))
+    eerste.start()
+    assert opslag.binnen.wait(5)
+    tweede = threading.Thread(target=doe, args=("draad", draad))
+    tweede.start()
+    while len(commit._wachtrij) < 1:
+        threading.Event().wait(0.001)
+    uitkomsten["lus"] = asyncio.run(op_de_lus())
+    for t in (eerste, tweede):
+        t.join(5)
+    return uitkomsten
+
+
+def test_requests_from_threads_and_from_the_loop_share_one_transaction() -> None:
+    opslag = Opslag()
+    commit = GroepsCommit(opslag)
+    try:
+        uitkomsten = _gemengd(commit, opslag, ["b"], [["c"], ["d", "e"]])
+    finally:
+        commit.sluit()
+    assert uitkomsten == {
+        "eerste": ["opname:x"],
+        "draad": ["opname:b"],
+        "lus": [["opname:c"], ["opname:d", "opname:e"]],
+    }
+    assert opslag.aanroepen == [("x",), ("b", "c", "d", "e")]
+
+
+def test_a_conflict_in_a_mixed_group_fails_only_the_request_that_lost() -> None:
+    opslag = Opslag()
+    commit = GroepsCommit(opslag)
+    try:
+        uitkomsten = _gemengd(commit, opslag, ["b"], [["x"], ["c"]])
+    finally:
+        commit.sluit()
+    verloren, gewonnen = uitkomsten["lus"]
+    assert isinstance(verloren, IntegrityError) and gewonnen == ["opname:c"]
+    assert uitkomsten["draad"] == ["opname:b"]
+    assert sorted(opslag.bewaard) == ["b", "c", "x"]
+
+
+def test_a_database_failure_reaches_every_request_from_the_loop() -> None:
+    opslag = Opslag()
+    opslag.weigeren = ConnectionError("database weg")
+    commit = GroepsCommit(opslag)
+
+    async def twee() -> list[Any]:
+        return await asyncio.gather(
+            commit.bewaar_async(["a"]), commit.bewaar_async(["b"]), return_exceptions=True
+        )
+
+    try:
+        uitkomsten = asyncio.run(twee())
+    finally:
+        commit.sluit()
+    assert [type(u) for u in uitkomsten] == [ConnectionError, ConnectionError]
