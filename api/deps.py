@@ -2,21 +2,21 @@
 
 Dependencies that never block are `async def`: FastAPI runs a plain `def` dependency in
 the thread pool, and those hand-offs were a fifth of a command's CPU (bench/README.md).
-Only what waits (`wacht_op`) and the endpoints themselves, which call the blocking
-service, stay plain functions.
+Only what waits (`wacht_op`) and the read endpoints, which call the blocking service,
+stay plain functions. What a command takes from its request is in `api/opdracht.py`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Header, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.koppen import X_DOEL, X_NAMENS, X_NOODTOEGANG
 from api.middleware import REQUEST_ID_SLEUTEL, zet_logveld
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
@@ -26,7 +26,7 @@ from infrastructure.settings import Settings
 from projections import beheer
 from projections.runner import Projectierunner
 
-_bearer = HTTPBearer(
+bearer = HTTPBearer(
     auto_error=False,  # a missing token must be our 401 problem, not FastAPI's answer
     description="JWT van de identiteitsprovider van de school (HS256 of RS256).",
 )
@@ -47,17 +47,17 @@ async def _settings(request: Request) -> Settings:
     return _settings_van(request)
 
 
-async def _service(request: Request) -> Zorgroute:
+async def service_van(request: Request) -> Zorgroute:
     service: Zorgroute | None = getattr(request.app.state, "service", None)
     if service is None:
         raise NietGereed
     return service
 
 
-Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-def _gebruiker_van(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Gebruiker:
+def gebruiker_van(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Gebruiker:
     if credentials is None:
         raise OngeldigToken("token ontbreekt")
     claims = decodeer_token(credentials.credentials, _settings_van(request))
@@ -75,7 +75,7 @@ def _gebruiker_van(request: Request, credentials: HTTPAuthorizationCredentials |
 
 
 async def _huidige_gebruiker(request: Request, credentials: Bearer) -> Gebruiker:
-    return _gebruiker_van(request, credentials)
+    return gebruiker_van(request, credentials)
 
 
 def _ongeldige_header(naam: str, melding: str, plek: str = "header") -> RequestValidationError:
@@ -84,26 +84,7 @@ def _ongeldige_header(naam: str, melding: str, plek: str = "header") -> RequestV
     )
 
 
-IfMatchKop = Annotated[
-    str | None,
-    Header(
-        alias="If-Match",
-        max_length=64,
-        description='Verwachte versie: `3` of `"3"`. Anders 412 `versie_conflict`.',
-    ),
-]
-IdempotencyKeyKop = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=200,
-        description="Herhaalt u het verzoek met dezelfde sleutel, dan komt hetzelfde antwoord.",
-    ),
-]
-
-
-def _versie_van(if_match: str | None) -> int | None:
+def versie_van(if_match: str | None) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
     gevonden = _ETAG.fullmatch(if_match.strip())
@@ -112,7 +93,7 @@ def _versie_van(if_match: str | None) -> int | None:
     return int(gevonden.group(1) or gevonden.group(2))
 
 
-App = Annotated[Zorgroute, Depends(_service)]
+App = Annotated[Zorgroute, Depends(service_van)]
 CurrentUser = Annotated[Gebruiker, Depends(_huidige_gebruiker)]
 CasusId = Annotated[UUID, Path(description="Id van het dossier (UUID).")]
 InstellingenDep = Annotated[Settings, Depends(_settings)]
@@ -171,26 +152,12 @@ def _kop(waarde: str | None, maximaal: int = 500) -> str | None:
     return schoon or None
 
 
-NamensKop = Annotated[
-    str | None,
-    Header(alias="X-Namens", description="Namens wie u dit opvraagt (NEN 7513).", max_length=200),
-]
-DoelKop = Annotated[
-    str | None,
-    Header(alias="X-Doel", description="Waarvoor u dit opvraagt (NEN 7513).", max_length=500),
-]
-NoodtoegangKop = Annotated[
-    str | None,
-    Header(
-        alias="X-Noodtoegang",
-        description="Reden voor noodtoegang (zorgteam, teamleider): opent een dossier "
-        "buiten uw relatie; wordt als noodtoegang vastgelegd en gerapporteerd.",
-        max_length=500,
-    ),
-]
+NamensKop = Annotated[str | None, X_NAMENS.header()]
+DoelKop = Annotated[str | None, X_DOEL.header()]
+NoodtoegangKop = Annotated[str | None, X_NOODTOEGANG.header()]
 
 
-def _bron_van(
+def bron_van(
     request: Request, namens: str | None, doel: str | None, noodtoegang: str | None
 ) -> Bron:
     client = request.client
@@ -210,48 +177,7 @@ async def _bron(
     doel: DoelKop = None,
     noodtoegang: NoodtoegangKop = None,
 ) -> Bron:
-    return _bron_van(request, namens, doel, noodtoegang)
+    return bron_van(request, namens, doel, noodtoegang)
 
 
 BronDep = Annotated[Bron, Depends(_bron)]
-
-
-@dataclass(frozen=True)
-class Opdracht:
-    """What every command endpoint takes from the request besides its body and file."""
-
-    actor: Gebruiker
-    verwachte_versie: int | None
-    idempotentie_sleutel: str | None
-    bron: Bron
-
-    def opties(self) -> dict[str, Any]:
-        """The service's keyword arguments for a command."""
-        return {
-            "verwachte_versie": self.verwachte_versie,
-            "idempotentie_sleutel": self.idempotentie_sleutel,
-            "bron": self.bron,
-        }
-
-
-async def _opdracht(
-    request: Request,
-    credentials: Bearer,
-    if_match: IfMatchKop = None,
-    sleutel: IdempotencyKeyKop = None,
-    namens: NamensKop = None,
-    doel: DoelKop = None,
-    noodtoegang: NoodtoegangKop = None,
-) -> Opdracht:
-    # One dependency with every header a command reads, instead of one per concern:
-    # each nested dependency costs FastAPI a resolution per request (bench/README.md).
-    # Every event records the actor from the token, never from the body.
-    return Opdracht(
-        _gebruiker_van(request, credentials),
-        _versie_van(if_match),
-        sleutel,
-        _bron_van(request, namens, doel, noodtoegang),
-    )
-
-
-OpdrachtDep = Annotated[Opdracht, Depends(_opdracht)]

@@ -11,7 +11,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import App, CasusId, OpdrachtDep
+from api.deps import CasusId
+from api.opdracht import OPENAPI, OpdrachtDep
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
 from api.routers.signalen import beantwoord
@@ -27,9 +28,9 @@ def _endpoint(handeling: str, model: type[Verzoek]) -> Callable[..., Any]:
         casus_id: CasusId,
         verzoek: Verzoek,
         request: Request,
-        service: App,
         opdracht: OpdrachtDep,
     ) -> Response:
+        service = opdracht.service
         resultaat = await service.asynchroon(
             service.handel_stappen(
                 opdracht.actor, casus_id, handeling, verzoek.gegevens(), **opdracht.opties()
@@ -55,4 +56,5 @@ for _handeling, (_model, _samenvatting) in COMMANDOS.items():
         summary=_samenvatting,
         operation_id="handeling_" + _handeling.replace("-", "_"),
         responses=fout_antwoorden(401, 404, 409, 412, 413, 422, 503),
+        openapi_extra=OPENAPI,
     )

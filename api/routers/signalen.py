@@ -5,8 +5,9 @@ from __future__ import annotations
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from api.deps import App, CasusId, OpdrachtDep
+from api.deps import CasusId
 from api.middleware import zet_logveld
+from api.opdracht import OPENAPI, OpdrachtDep
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
 from api.schemas.antwoorden import CommandoAntwoord
@@ -56,13 +57,14 @@ def beantwoord(request: Request, resultaat: Resultaat) -> Response:
         200: {"model": CommandoAntwoord},
         **fout_antwoorden(401, 404, 409, 412, 413, 422, 503),
     },
+    openapi_extra=OPENAPI,
 )
 async def meld_signaal(
     verzoek: SignaalVerzoek,
     request: Request,
-    service: App,
     opdracht: OpdrachtDep,
 ) -> Response:
+    service = opdracht.service
     resultaat = await service.asynchroon(
         service.meld_signaal_stappen(opdracht.actor, verzoek.gegevens(), **opdracht.opties())
     )
@@ -76,15 +78,16 @@ async def meld_signaal(
     response_model_exclude_none=True,
     summary="Signaal op een bekend dossier / Report a concern on a known file",
     responses=fout_antwoorden(401, 404, 409, 412, 413, 422, 503),
+    openapi_extra=OPENAPI,
 )
 async def meld_signaal_op_dossier(
     casus_id: CasusId,
     verzoek: SignaalOpDossierVerzoek,
     request: Request,
-    service: App,
     opdracht: OpdrachtDep,
 ) -> Response:
     # The file is named in the path, so a signal here is always "created" (201).
+    service = opdracht.service
     resultaat = await service.asynchroon(
         service.meld_signaal_stappen(
             opdracht.actor,
