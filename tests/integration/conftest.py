@@ -92,3 +92,27 @@ def log(settings: Settings) -> Iterator[Toegangslog]:
         yield logboek
     finally:
         logboek.sluit()
+
+
+@pytest.fixture
+def twee(settings: Settings) -> Iterator[tuple[Zorgroute, Zorgroute]]:
+    """Two service instances (as two API workers) on one database."""
+    a, b = maak_service(settings), maak_service(settings)
+    try:
+        yield a, b
+    finally:
+        a.close()
+        b.close()
+
+
+@pytest.fixture
+def twee_met_log(settings: Settings, log: Toegangslog) -> Iterator[tuple[Zorgroute, Zorgroute]]:
+    """Two service instances (as two API workers) on one database and one access log."""
+    env, sleutel = eventsourcing_env(settings), settings.id_sleutel_bytes()
+    a = Zorgroute(env=env, id_sleutel=sleutel, toegangslog=log)
+    b = Zorgroute(env=env, id_sleutel=sleutel, toegangslog=log)
+    try:
+        yield a, b
+    finally:
+        a.close()
+        b.close()

@@ -3,18 +3,14 @@ worker (a second service instance) wrote to it meanwhile."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from application.fouten import GeenToegang, VersieConflict
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
 from domain.fouten import Regelfout
-from infrastructure.persistence import eventsourcing_env
-from infrastructure.settings import Settings
 from infrastructure.toegangslog import Toegangslog
-from tests.integration.conftest import GESPREK, MENTOR, ZORGCOORDINATOR, maak_service, signaal
+from tests.integration.conftest import GESPREK, MENTOR, ZORGCOORDINATOR, signaal
 
 INTERVENTIE = {
     "soort": "flexuur",
@@ -28,16 +24,6 @@ EVALUATIE = {
     "conclusie": "Goed.",
     "vervolg": "afsluiten",
 }
-
-
-@pytest.fixture
-def twee(settings: Settings) -> Iterator[tuple[Zorgroute, Zorgroute]]:
-    a, b = maak_service(settings), maak_service(settings)
-    try:
-        yield a, b
-    finally:
-        a.close()
-        b.close()
 
 
 def soorten(service: Zorgroute, casus_id: object) -> list[str]:
@@ -93,55 +79,49 @@ def test_a_refused_command_leaves_no_half_changed_copy_behind(service: Zorgroute
 
 
 def test_a_refusal_on_an_older_copy_is_not_logged_only_the_stored_files_decision_is(
-    settings: Settings, log: Toegangslog
+    twee_met_log: tuple[Zorgroute, Zorgroute], log: Toegangslog
 ) -> None:
-    env, sleutel = eventsourcing_env(settings), settings.id_sleutel_bytes()
-    a = Zorgroute(env=env, id_sleutel=sleutel, toegangslog=log)
-    b = Zorgroute(env=env, id_sleutel=sleutel, toegangslog=log)
     regiehouder = Gebruiker(sub="zt-1", naam="R. Houder", rol="zorgteam", school="99XX")
-    try:
-        casus_id = a.meld_signaal(ZORGCOORDINATOR, signaal()).casus_id
-        # Only b saw the case manager appointed; on a's own copy zt-1 is nobody here.
-        b.handel(
-            ZORGCOORDINATOR,
-            casus_id,
-            "ouders-geinformeerd",
-            {"datum": "2025-10-01", "wijze": "gesprek"},
-        )
-        b.handel(
-            ZORGCOORDINATOR,
-            casus_id,
-            "toestemmingen",
-            {"doel": "ozs", "besluit": "gegeven", "door": "ouders", "datum": "2025-10-01"},
-        )
-        b.handel(
-            ZORGCOORDINATOR,
-            casus_id,
-            "ozs-inbreng",
-            {
-                "datum": "2025-10-08",
-                "ondersteuningsvraag": "Vraag",
-                "doel": "Rust",
-                "waarom_nu": "Nu",
-                "sterke_kanten": "Humor",
-            },
-        )
-        b.handel(
-            ZORGCOORDINATOR, casus_id, "regiehouder", {"medewerker_id": "zt-1", "naam": "R. Houder"}
-        )
+    a, b = twee_met_log
+    casus_id = a.meld_signaal(ZORGCOORDINATOR, signaal()).casus_id
+    # Only b saw the case manager appointed; on a's own copy zt-1 is nobody here.
+    b.handel(
+        ZORGCOORDINATOR,
+        casus_id,
+        "ouders-geinformeerd",
+        {"datum": "2025-10-01", "wijze": "gesprek"},
+    )
+    b.handel(
+        ZORGCOORDINATOR,
+        casus_id,
+        "toestemmingen",
+        {"doel": "ozs", "besluit": "gegeven", "door": "ouders", "datum": "2025-10-01"},
+    )
+    b.handel(
+        ZORGCOORDINATOR,
+        casus_id,
+        "ozs-inbreng",
+        {
+            "datum": "2025-10-08",
+            "ondersteuningsvraag": "Vraag",
+            "doel": "Rust",
+            "waarom_nu": "Nu",
+            "sterke_kanten": "Humor",
+        },
+    )
+    b.handel(
+        ZORGCOORDINATOR, casus_id, "regiehouder", {"medewerker_id": "zt-1", "naam": "R. Houder"}
+    )
 
-        plan = {"doelen": ["Rust"], "interventies": [], "evaluatiedatum": "2025-11-08"}
-        a.handel(regiehouder, casus_id, "handelingsplan", plan)
-        anders = Gebruiker(sub="zt-2", naam="Z. Ander", rol="zorgteam", school="99XX")
-        with pytest.raises(GeenToegang):
-            a.handel(anders, casus_id, "handelingsplan", plan)
+    plan = {"doelen": ["Rust"], "interventies": [], "evaluatiedatum": "2025-11-08"}
+    a.handel(regiehouder, casus_id, "handelingsplan", plan)
+    anders = Gebruiker(sub="zt-2", naam="Z. Ander", rol="zorgteam", school="99XX")
+    with pytest.raises(GeenToegang):
+        a.handel(anders, casus_id, "handelingsplan", plan)
 
-        weigeringen = [
-            (r["gebruiker"]["id"], r["resultaat"])
-            for r in log.zoek(school="99XX", casus_id=str(casus_id))
-            if r["resultaat"] == "geweigerd"
-        ]
-        assert weigeringen == [("zt-2", "geweigerd")]
-    finally:
-        a.close()
-        b.close()
+    weigeringen = [
+        (r["gebruiker"]["id"], r["resultaat"])
+        for r in log.zoek(school="99XX", casus_id=str(casus_id))
+        if r["resultaat"] == "geweigerd"
+    ]
+    assert weigeringen == [("zt-2", "geweigerd")]

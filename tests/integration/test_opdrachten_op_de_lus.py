@@ -4,7 +4,6 @@ rules as in a thread: retried on the stored file, refusals logged once, saves gr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
 
@@ -13,20 +12,8 @@ from application.gebruiker import Gebruiker
 from application.resultaat import Resultaat
 from application.service import Zorgroute
 from application.stappen import Stappen
-from infrastructure.persistence import eventsourcing_env
-from infrastructure.settings import Settings
 from infrastructure.toegangslog import Toegangslog
-from tests.integration.conftest import GESPREK, LEERLING, MENTOR, maak_service, signaal
-
-
-@pytest.fixture
-def twee(settings: Settings) -> Iterator[tuple[Zorgroute, Zorgroute]]:
-    a, b = maak_service(settings), maak_service(settings)
-    try:
-        yield a, b
-    finally:
-        a.close()
-        b.close()
+from tests.integration.conftest import GESPREK, LEERLING, MENTOR, signaal
 
 
 def test_a_command_on_the_loop_is_stored_on_top_of_what_another_worker_wrote(
@@ -75,27 +62,21 @@ def test_an_idempotent_repeat_on_the_loop_gets_the_first_answer(service: Zorgrou
 
 
 def test_a_refusal_on_the_loop_is_logged_once_off_the_loop(
-    settings: Settings, log: Toegangslog
+    twee_met_log: tuple[Zorgroute, Zorgroute], log: Toegangslog
 ) -> None:
-    env, sleutel = eventsourcing_env(settings), settings.id_sleutel_bytes()
-    a = Zorgroute(env=env, id_sleutel=sleutel, toegangslog=log)
-    b = Zorgroute(env=env, id_sleutel=sleutel, toegangslog=log)
     vreemde = Gebruiker(sub="m-ander", naam="A. Ander", rol="mentor", school="99XX")
-    try:
-        casus_id = a.meld_signaal(MENTOR, signaal()).casus_id
-        # b has no copy of its own: it loads the stored file and decides on that, so the
-        # refusal is written to the access log (in a worker thread, not on the loop).
-        with pytest.raises(GeenToegang):
-            asyncio.run(b.asynchroon(b.handel_stappen(vreemde, casus_id, "gesprekken", GESPREK)))
-        # a refuses on its own copy first, then again on the stored file: logged once too.
-        with pytest.raises(GeenToegang):
-            asyncio.run(a.asynchroon(a.handel_stappen(vreemde, casus_id, "gesprekken", GESPREK)))
-        weigeringen = [
-            r["gebruiker"]["id"]
-            for r in log.zoek(school="99XX", casus_id=str(casus_id))
-            if r["resultaat"] == "geweigerd"
-        ]
-        assert weigeringen == ["m-ander", "m-ander"]
-    finally:
-        a.close()
-        b.close()
+    a, b = twee_met_log
+    casus_id = a.meld_signaal(MENTOR, signaal()).casus_id
+    # b has no copy of its own: it loads the stored file and decides on that, so the
+    # refusal is written to the access log (in a worker thread, not on the loop).
+    with pytest.raises(GeenToegang):
+        asyncio.run(b.asynchroon(b.handel_stappen(vreemde, casus_id, "gesprekken", GESPREK)))
+    # a refuses on its own copy first, then again on the stored file: logged once too.
+    with pytest.raises(GeenToegang):
+        asyncio.run(a.asynchroon(a.handel_stappen(vreemde, casus_id, "gesprekken", GESPREK)))
+    weigeringen = [
+        r["gebruiker"]["id"]
+        for r in log.zoek(school="99XX", casus_id=str(casus_id))
+        if r["resultaat"] == "geweigerd"
+    ]
+    assert weigeringen == ["m-ander", "m-ander"]
