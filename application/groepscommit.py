@@ -19,6 +19,7 @@ a future resolved on their loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -46,7 +47,9 @@ class _Verzoek:
         if self.toekomst is None:
             self.wakker.set()
         else:
-            self.toekomst.get_loop().call_soon_threadsafe(self._los_op)
+            # A closed loop (RuntimeError) has nobody waiting for this answer any more.
+            with contextlib.suppress(RuntimeError):
+                self.toekomst.get_loop().call_soon_threadsafe(self._los_op)
 
     def _los_op(self) -> None:
         toekomst = self.toekomst
@@ -112,7 +115,8 @@ class GroepsCommit:
         self._schrijver.shutdown(wait=True)
 
     def _leid(self) -> None:
-        # The leader is at the head of the queue, so the group it takes holds its own request.
+        # A leader is at the head of the queue, so the group it takes holds its own request
+        # (the writer thread leads for the request from an event loop at the head).
         with self._slot:
             groep = self._wachtrij[: self._max_groep]
             del self._wachtrij[: self._max_groep]

@@ -1,6 +1,6 @@
 """A command's waiting as steps, so that one procedure serves a thread and the event loop.
 
-A command is written once, as a generator (`Wijzigen._wijzig_stappen`): it yields what
+A command is written once, as a generator (`Wijzigen._wijzig`): it yields what
 may block — storing its events, reading the store, a back-off — and gets the outcome
 sent back in, or the error thrown in at that point. `voer_uit` carries out the steps in
 the calling thread (the CLI, the tests, any sync caller: exactly as before). `voer_uit_async`
