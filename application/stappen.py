@@ -109,4 +109,7 @@ def in_draad(
     def uitvoeren(self: S, /, *args: P.args, **kwargs: P.kwargs) -> T:
         return voer_uit(methode(self, *args, **kwargs), self.groepscommit.bewaar)
 
+    # `handel_stappen` → `handel`: tracebacks and logs name the method callers call.
+    uitvoeren.__name__ = methode.__name__.removesuffix("_stappen")
+    uitvoeren.__qualname__ = methode.__qualname__.removesuffix("_stappen")
     return uitvoeren
