@@ -71,6 +71,26 @@ def _cpu_seconden(pid: int) -> float:
     return totaal / os.sysconf("SC_CLK_TCK")
 
 
+def _postgres_cpu() -> float | None:
+    """User + system CPU so far of every process named `postgres` on this machine (the
+    server's backends and helpers), or None where /proc cannot show them. Only meaningful
+    while nothing else uses a local PostgreSQL: a backend that exits in between takes its
+    CPU with it, so pgbench runs outside the window this is read around."""
+    totaal = 0
+    gevonden = False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            tekst = stat.read_text()
+        except OSError:
+            continue
+        naam, rest = tekst.split("(", 1)[1].rsplit(")", 1)
+        if naam == "postgres":
+            velden = rest.split()
+            totaal += int(velden[11]) + int(velden[12])
+            gevonden = True
+    return totaal / os.sysconf("SC_CLK_TCK") if gevonden else None
+
+
 def _kinderen(pid: int) -> list[int]:
     try:
         tekst = Path(f"/proc/{pid}/task/{pid}/children").read_text()
@@ -175,6 +195,7 @@ def opdrachten(
             basis_voor = pgbench(database_url, schema, aantal, seconden)
             cpu_voor = {p.pid: _cpu_seconden(p.pid) for p in (api, projector)}
             log_voor = _logpositie(settings.database_url)
+            pg_voor = _postgres_cpu()  # after the query above: its backend is gone again
             last_voor = resource.getrusage(resource.RUSAGE_CHILDREN)
             opnames = _profileer(profiel, aantal, seconden, api=api.pid, projector=projector.pid)
             last = subprocess.run(
@@ -184,6 +205,7 @@ def opdrachten(
             )  # fmt: skip
             meting = json.loads(last.stdout.strip().splitlines()[-1])
             last_na = resource.getrusage(resource.RUSAGE_CHILDREN)
+            pg_na = _postgres_cpu()
             # Waited for after the load generator's CPU was read: py-spy is a child too.
             for opname, raw in opnames:
                 opname.wait(timeout=60)
@@ -197,6 +219,8 @@ def opdrachten(
                 "projector": round((_cpu_seconden(projector.pid) - cpu_voor[projector.pid]) / per, 2),
                 "last": round((last_na.ru_utime + last_na.ru_stime - last_voor.ru_utime - last_voor.ru_stime) / per, 2),
             }  # fmt: skip
+            if pg_voor is not None and pg_na is not None:
+                meting["cpu_ms_per_opdracht"]["postgres"] = round((pg_na - pg_voor) / per, 2)
             meting["per_transactie"] = _per_transactie(
                 settings.database_url, log_voor, meting["opdrachten"]
             )
