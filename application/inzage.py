@@ -8,10 +8,12 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from application.fouten import GeenToegang
 from application.gebruiker import Gebruiker
+from application.stappen import Blokkerend, Stappen
 from application.toegang import (
     Besluit,
     DossierFeiten,
@@ -107,16 +109,18 @@ class Poortwachter:
         bron: Bron | None,
         *,
         vastleggen: bool = True,
-    ) -> None:
-        """Refuse (GeenToegang) a step the policy does not allow. `vastleggen=False` for a
-        decision on a copy that may be behind the store: the caller decides again on the
-        stored file, and only that decision belongs in the log."""
+    ) -> Stappen[None]:
+        """Refuse (GeenToegang) a step the policy does not allow; as steps of a command
+        (application/stappen.py), because logging the refusal may block. `vastleggen=False`
+        for a decision on a copy that may be behind the store: the caller decides again on
+        the stored file, and only that decision belongs in the log."""
         besluit = mag_schrijven(g, handeling, feiten_van(casus) if casus else None)
         if not besluit.toegestaan:
             # Allowed writes are events already (the audit trail links them); refusals
             # are recorded here, since they leave no event.
             if vastleggen:
-                self._log(g, besluit, "wijzigen", handeling, bron or GEEN_BRON, casus)
+                bron = bron or GEEN_BRON
+                yield Blokkerend(partial(self._log, g, besluit, "wijzigen", handeling, bron, casus))
             raise GeenToegang("U mag deze stap in dit dossier niet zetten.")
 
     def overzicht(self, g: Gebruiker, soort: str, bron: Bron | None) -> None:

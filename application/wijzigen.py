@@ -24,7 +24,6 @@ from eventsourcing.persistence import IntegrityError
 
 from application.fouten import (
     CasusNietGevonden,
-    GeenToegang,
     IdempotentieSleutelHergebruikt,
     OngeldigeInvoer,
     TeVeelGelijktijdigeWijzigingen,
@@ -95,7 +94,9 @@ class Wijzigen:
                 casus = yield Blokkerend(partial(self._laad, casus_id, school))
             try:
                 # Checked on the state the command will act on, so a retry re-checks too.
-                yield from self._mag_schrijven(gebruiker, handeling, casus, bron, onzeker)
+                yield from self.poortwachter.schrijven(
+                    gebruiker, handeling, casus, bron, vastleggen=not onzeker
+                )
                 if verwachte_versie is not None:
                     actueel = casus.version if casus else 0
                     if actueel != verwachte_versie:
@@ -144,18 +145,6 @@ class Wijzigen:
                 luisteraar(positie)
             return Resultaat(casus.id, casus.version, nieuw, resultaat.status, positie)
         raise TeVeelGelijktijdigeWijzigingen
-
-    def _mag_schrijven(
-        self, g: Gebruiker, handeling: str, casus: Casus | None, bron: Bron | None, onzeker: bool
-    ) -> Stappen[None]:
-        try:
-            self.poortwachter.schrijven(g, handeling, casus, bron, vastleggen=False)
-        except GeenToegang:
-            if onzeker:
-                raise
-            # Refused on the stored file: decided again, now writing the refusal to the
-            # access log (which may block, so as a step of its own).
-            yield Blokkerend(partial(self.poortwachter.schrijven, g, handeling, casus, bron))
 
     @staticmethod
     def _gebeurtenissen(*aggregaten: Any) -> list[Any]:
