@@ -46,50 +46,60 @@ Stap = Bewaar | Blokkerend | Wacht
 Stappen = Generator[Stap, Any, T]
 
 
-def _volgende(stappen: Stappen[T], antwoord: Any, fout: Exception | None) -> tuple[bool, Any]:
-    """The command's next step, or (True, its result) when it is done."""
-    try:
-        return False, stappen.send(antwoord) if fout is None else stappen.throw(fout)
-    except StopIteration as einde:
-        return True, einde.value
+async def _doorloop(
+    stappen: Stappen[T],
+    bewaar: Callable[[Sequence[Any]], Awaitable[Any]],
+    blokkerend: Callable[[Callable[[], Any]], Awaitable[Any]],
+    wacht: Callable[[float], Awaitable[Any]],
+) -> T:
+    """The one loop over a command's steps; the two drivers differ only in how a step is
+    carried out."""
+    antwoord: Any = None
+    fout: Exception | None = None
+    while True:
+        try:
+            stap = stappen.send(antwoord) if fout is None else stappen.throw(fout)
+        except StopIteration as einde:
+            return einde.value  # type: ignore[no-any-return]
+        antwoord, fout = None, None
+        try:
+            if isinstance(stap, Bewaar):
+                antwoord = await bewaar(stap.gebeurtenissen)
+            elif isinstance(stap, Blokkerend):
+                antwoord = await blokkerend(stap.functie)
+            else:
+                await wacht(stap.seconden)
+        except Exception as e:
+            fout = e
 
 
 def voer_uit(stappen: Stappen[T], bewaar: Callable[[Sequence[Any]], Any]) -> T:
-    uitkomst: tuple[Any, Exception | None] = (None, None)
-    while True:
-        klaar, stap = _volgende(stappen, *uitkomst)
-        if klaar:
-            return stap  # type: ignore[no-any-return]
-        try:
-            if isinstance(stap, Bewaar):
-                uitkomst = (bewaar(stap.gebeurtenissen), None)
-            elif isinstance(stap, Blokkerend):
-                uitkomst = (stap.functie(), None)
-            else:
-                time.sleep(stap.seconden)
-                uitkomst = (None, None)
-        except Exception as fout:
-            uitkomst = (None, fout)
+    """In the calling thread: every step is done on the spot, so the loop never suspends
+    and one `send` runs it to the end."""
+
+    async def nu_bewaren(gebeurtenissen: Sequence[Any]) -> Any:
+        return bewaar(gebeurtenissen)
+
+    async def nu(functie: Callable[[], Any]) -> Any:
+        return functie()
+
+    async def slapen(seconden: float) -> None:
+        time.sleep(seconden)
+
+    loop = _doorloop(stappen, nu_bewaren, nu, slapen)
+    try:
+        loop.send(None)
+    except StopIteration as einde:
+        return einde.value  # type: ignore[no-any-return]
+    loop.close()
+    raise RuntimeError("een opdracht in een draad wachtte op een event loop")
 
 
 async def voer_uit_async(
     stappen: Stappen[T], bewaar: Callable[[Sequence[Any]], Awaitable[Any]]
 ) -> T:
-    uitkomst: tuple[Any, Exception | None] = (None, None)
-    while True:
-        klaar, stap = _volgende(stappen, *uitkomst)
-        if klaar:
-            return stap  # type: ignore[no-any-return]
-        try:
-            if isinstance(stap, Bewaar):
-                uitkomst = (await bewaar(stap.gebeurtenissen), None)
-            elif isinstance(stap, Blokkerend):
-                uitkomst = (await asyncio.to_thread(stap.functie), None)
-            else:
-                await asyncio.sleep(stap.seconden)
-                uitkomst = (None, None)
-        except Exception as fout:
-            uitkomst = (None, fout)
+    """On the event loop: the save awaited, other blocking calls in a worker thread."""
+    return await _doorloop(stappen, bewaar, asyncio.to_thread, asyncio.sleep)
 
 
 class _MetGroepscommit(Protocol):
