@@ -106,7 +106,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             # database restart fails once, the store retries on a fresh one (tests/verlies).
             "POSTGRES_PRE_PING": "n",
             "POSTGRES_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDEN),
-            "APPLICATION_RECORDER_TOPIC": "infrastructure.pg_recorder:VoorbereideRecorder",
+            "APPLICATION_RECORDER_TOPIC": "infrastructure.pg_recorder:EenRondgangRecorder",
             # POSTGRES_ENABLE_DB_FUNCTIONS is deliberately never set: on eventsourcing 9.5.6
             # the stored-function insert path lets subscribers miss events under concurrent
             # writes and drops tracking rows, which would silently corrupt projections.

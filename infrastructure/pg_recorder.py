@@ -32,7 +32,7 @@ def _tekst(statement: Any) -> str:
     return str(statement.as_string(None) if isinstance(statement, Composable) else statement)
 
 
-class VoorbereideRecorder(PostgresApplicationRecorder):
+class EenRondgangRecorder(PostgresApplicationRecorder):
     def __init__(
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
@@ -40,9 +40,9 @@ class VoorbereideRecorder(PostgresApplicationRecorder):
         if datastore.enable_db_functions:
             # Never set (see README): this recorder has no code path for it.
             raise ValueError("POSTGRES_ENABLE_DB_FUNCTIONS wordt niet ondersteund")
-        self.lock_table_statements = [_tekst(s) for s in self.lock_table_statements]
-        self._notify_statement = _tekst(SQL("NOTIFY {0}").format(Identifier(self.channel_name)))
-        self._voorloop = "; ".join([*self.lock_table_statements, self._notify_statement])
+        # The library's own lock statements (lock timeout, EXCLUSIVE lock) and NOTIFY.
+        notify = SQL("NOTIFY {0}").format(Identifier(self.channel_name))
+        self._voorloop = "; ".join(_tekst(s) for s in [*self.lock_table_statements, notify])
         self._insert = _tekst(
             SQL(
                 "INSERT INTO {0}.{1} (originator_id, originator_version, topic, state) VALUES "

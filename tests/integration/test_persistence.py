@@ -148,10 +148,10 @@ def pg_notities(settings: Settings) -> Iterator[Notities]:
 def test_postgres_save_is_one_query_that_returns_ids_in_order_and_wakes_listeners(
     settings: Settings, pg_notities: Notities
 ) -> None:
-    from infrastructure.pg_recorder import VoorbereideRecorder
+    from infrastructure.pg_recorder import EenRondgangRecorder
 
     recorder = pg_notities.recorder
-    assert isinstance(recorder, VoorbereideRecorder)
+    assert isinstance(recorder, EenRondgangRecorder)
     doel = postgres_doel(settings.database_url)
     with psycopg.connect(**doel.verbinding(), autocommit=True) as luisteraar:
         luisteraar.execute(f'LISTEN "{recorder.channel_name}"')
