@@ -4,11 +4,12 @@ Reads take the NEN 7513 headers as FastAPI parameters (`Kop.header()` in deps.py
 Commands read all of theirs in one dependency (`api/opdracht.py`) with `Kop.lees`, which
 checks them as FastAPI would and answers with the same 422, and list them in the OpenAPI
 document with `Kop.openapi()`, which writes what FastAPI writes for such a parameter
-(tests/e2e/test_openapi_opdracht.py holds the two to each other).
+(tests/e2e/test_opdracht_koppen.py holds the two to each other).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -65,16 +66,11 @@ class Kop:
             return None
 
 
-_CONTROLES: dict[tuple[int | None, int], TypeAdapter[str]] = {}
-
-
+@functools.cache
 def _controle(min_lengte: int | None, max_lengte: int) -> TypeAdapter[str]:
-    sleutel = (min_lengte, max_lengte)
-    if sleutel not in _CONTROLES:
-        _CONTROLES[sleutel] = TypeAdapter(
-            Annotated[str, StringConstraints(min_length=min_lengte, max_length=max_lengte)]
-        )
-    return _CONTROLES[sleutel]
+    return TypeAdapter(
+        Annotated[str, StringConstraints(min_length=min_lengte, max_length=max_lengte)]
+    )
 
 
 IF_MATCH = Kop("If-Match", 'Verwachte versie: `3` of `"3"`. Anders 412 `versie_conflict`.', 64)
