@@ -30,7 +30,7 @@ from infrastructure.persistence import postgres_doel
 WORTEL = Path(__file__).resolve().parents[1]
 
 
-def _vrije_poort() -> int:
+def vrije_poort() -> int:
     import socket
 
     with socket.socket() as s:
@@ -59,16 +59,23 @@ def _rss_mb(pid: int) -> float:
     return round(totaal / 1024, 1)
 
 
-def _cpu_seconden(pid: int) -> float:
+def _proc_cpu(stat: Path) -> tuple[str, float] | None:
+    """Name and user + system CPU seconds so far of the process behind a /proc/N/stat
+    file, or None when it is gone."""
+    try:
+        tekst = stat.read_text()
+    except OSError:
+        return None
+    naam, rest = tekst.split("(", 1)[1].rsplit(")", 1)
+    velden = rest.split()
+    # utime and stime: fields 14 and 15 of the whole line, 12 and 13 after the name.
+    return naam, (int(velden[11]) + int(velden[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconden(pid: int) -> float:
     """User + system CPU of a process and its children (uvicorn workers) so far."""
-    totaal = 0
-    for kandidaat in [pid, *_kinderen(pid)]:
-        try:
-            velden = Path(f"/proc/{kandidaat}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        totaal += int(velden[11]) + int(velden[12])  # utime, stime (fields 14 and 15)
-    return totaal / os.sysconf("SC_CLK_TCK")
+    gelezen = (_proc_cpu(Path(f"/proc/{k}/stat")) for k in [pid, *_kinderen(pid)])
+    return sum(cpu for _, cpu in filter(None, gelezen))
 
 
 def _postgres_cpu() -> float | None:
@@ -76,19 +83,9 @@ def _postgres_cpu() -> float | None:
     server's backends and helpers), or None where /proc cannot show them. Only meaningful
     while nothing else uses a local PostgreSQL: a backend that exits in between takes its
     CPU with it, so pgbench runs outside the window this is read around."""
-    totaal = 0
-    gevonden = False
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            tekst = stat.read_text()
-        except OSError:
-            continue
-        naam, rest = tekst.split("(", 1)[1].rsplit(")", 1)
-        if naam == "postgres":
-            velden = rest.split()
-            totaal += int(velden[11]) + int(velden[12])
-            gevonden = True
-    return totaal / os.sysconf("SC_CLK_TCK") if gevonden else None
+    gelezen = filter(None, map(_proc_cpu, Path("/proc").glob("[0-9]*/stat")))
+    cpu = [c for naam, c in gelezen if naam == "postgres"]
+    return sum(cpu) if cpu else None
 
 
 def _kinderen(pid: int) -> list[int]:
@@ -164,7 +161,7 @@ def opdrachten(
 ) -> list[dict[str, Any]]:
     settings = settings_voor(database_url, schema, nieuw=True)
     assert settings.jwt_secret is not None and settings.id_sleutel is not None
-    poort = _vrije_poort()
+    poort = vrije_poort()
     omgeving = {k: v for k, v in os.environ.items() if not k.startswith("ZORGROUTE_")} | {
         "ZORGROUTE_DATABASE_URL": settings.database_url,
         "ZORGROUTE_JWT_SECRET": settings.jwt_secret.get_secret_value(),
@@ -193,7 +190,7 @@ def opdrachten(
             # pgbench before and after the load: on this machine it moves by 2x from run
             # to run, so the ratio is taken against the mean of the two that frame it.
             basis_voor = pgbench(database_url, schema, aantal, seconden)
-            cpu_voor = {p.pid: _cpu_seconden(p.pid) for p in (api, projector)}
+            cpu_voor = {p.pid: cpu_seconden(p.pid) for p in (api, projector)}
             log_voor = _logpositie(settings.database_url)
             pg_voor = _postgres_cpu()  # after the query above: its backend is gone again
             last_voor = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -215,8 +212,8 @@ def opdrachten(
             # something else runs on the machine at the same time.
             per = max(meting["opdrachten"], 1) / 1000
             meting["cpu_ms_per_opdracht"] = {
-                "api": round((_cpu_seconden(api.pid) - cpu_voor[api.pid]) / per, 2),
-                "projector": round((_cpu_seconden(projector.pid) - cpu_voor[projector.pid]) / per, 2),
+                "api": round((cpu_seconden(api.pid) - cpu_voor[api.pid]) / per, 2),
+                "projector": round((cpu_seconden(projector.pid) - cpu_voor[projector.pid]) / per, 2),
                 "last": round((last_na.ru_utime + last_na.ru_stime - last_voor.ru_utime - last_voor.ru_stime) / per, 2),
             }  # fmt: skip
             if pg_voor is not None and pg_na is not None:

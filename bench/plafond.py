@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from bench.gemeenschappelijk import argumenten, settings_voor
-from bench.opdrachten import WORTEL, _cpu_seconden, _vrije_poort, pgbench
+from bench.opdrachten import WORTEL, cpu_seconden, pgbench, vrije_poort
 
 APPS = ("kaal", "fastapi_async", "fastapi_def")
 
@@ -37,7 +37,7 @@ def _wacht_op_poort(poort: int, proces: subprocess.Popen[bytes]) -> None:
 
 
 def meet_app(naam: str, clients: int, seconden: float) -> dict[str, Any]:
-    poort = _vrije_poort()
+    poort = vrije_poort()
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", f"bench.plafond_apps:{naam}", "--port", str(poort),
          "--log-level", "warning", "--no-access-log"],
@@ -45,7 +45,7 @@ def meet_app(naam: str, clients: int, seconden: float) -> dict[str, Any]:
     )  # fmt: skip
     try:
         _wacht_op_poort(poort, server)
-        cpu_voor = _cpu_seconden(server.pid)
+        cpu_voor = cpu_seconden(server.pid)
         last = subprocess.run(
             [sys.executable, "-m", "bench.last", "--url", f"http://127.0.0.1:{poort}",
              "--token", "-", "--clients", str(clients), "--seconden", str(seconden)],
@@ -53,7 +53,7 @@ def meet_app(naam: str, clients: int, seconden: float) -> dict[str, Any]:
         )  # fmt: skip
         meting: dict[str, Any] = json.loads(last.stdout.strip().splitlines()[-1])
         per = max(meting["opdrachten"], 1) / 1000
-        meting["cpu_ms_per_verzoek"] = round((_cpu_seconden(server.pid) - cpu_voor) / per, 3)
+        meting["cpu_ms_per_verzoek"] = round((cpu_seconden(server.pid) - cpu_voor) / per, 3)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
