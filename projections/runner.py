@@ -157,18 +157,21 @@ class Projectierunner:
     def _lus(self) -> None:
         while not self._stop.is_set():
             begin = time.monotonic()
+            # Cleared before the read: a notification from here on is for an event this
+            # round may not see, so the wait below must not sleep through it.
+            self._wekker.clear()
             gelezen = 0
             try:
-                gelezen = self.verwerk_beschikbaar()
+                gelezen = self.verwerk_beschikbaar(tot_het_einde=False)
             except Exception as fout:  # a database outage: log, wait, try again
                 log.warning("projecties_fout", fout=type(fout).__name__)
                 self._stop.wait(min(5.0, self.poll_seconden * 4))
+            if gelezen:
+                pauze = min(self.max_pauze, self.min_pauze + gelezen * PAUZE_PER_GEBEURTENIS)
+                rust = pauze - (time.monotonic() - begin)
+                if rust > 0:
+                    self._stop.wait(rust)
             self._wekker.wait(self.poll_seconden)
-            pauze = min(self.max_pauze, self.min_pauze + gelezen * PAUZE_PER_GEBEURTENIS)
-            rust = pauze - (time.monotonic() - begin)
-            if rust > 0:
-                self._stop.wait(rust)
-            self._wekker.clear()
 
     def _luister(self, kanaal: str) -> None:
         while not self._stop.is_set():
@@ -186,8 +189,14 @@ class Projectierunner:
 
     # ---- processing ------------------------------------------------------------------
 
-    def verwerk_beschikbaar(self) -> int:
-        """Bring every active projection up to the end of the log; returns events read."""
+    def verwerk_beschikbaar(self, *, tot_het_einde: bool = True) -> int:
+        """Bring every active projection up to the end of the log; returns events read.
+
+        `tot_het_einde=False` (the loop): stop after the first batch that was not full.
+        Under a stream of commands each batch takes a while, and the events that arrive
+        meanwhile would otherwise make a second, third, … ever smaller round, each paying
+        a round's fixed cost (positions, locks, a statement per view and a commit) for a
+        handful of events; the loop's next round, after its pause, takes them in bulk."""
         totaal = 0
         with self._verwerk_slot:
             while not self._stop.is_set():
@@ -199,10 +208,13 @@ class Projectierunner:
                 if laatste == vanaf:
                     return totaal
                 totaal += laatste - vanaf
+                vol = laatste - vanaf >= self.batch
                 achter = {n: p for n, p in posities.items() if p < laatste}
                 if not self._verwerk_samen(achter, wijzigingen, laatste):
                     for naam, positie in achter.items():
                         self._verwerk(self.projecties[naam], positie, wijzigingen, laatste)
+                if not (vol or tot_het_einde):
+                    return totaal
         return totaal
 
     def _verwerk_samen(

@@ -1,0 +1,101 @@
+"""The projector's loop: rounds take what the log holds, and a wake-up is never lost."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from projections import beheer
+from projections.basis import Projectie, Wijziging
+from projections.opslag import Cursor
+from projections.runner import Projectierunner
+from tests.integration.conftest import MENTOR, Weergaven, signaal
+
+
+class Tussendoor(Projectie):
+    """Counts the files it sees; during its first batch another command comes in (as it
+    does under load), through `tijdens` (set by the test)."""
+
+    naam = "tussendoor"
+    tabellen = {"tussendoor": "casus_id TEXT PRIMARY KEY"}
+    tijdens: Callable[[], None] | None = None
+
+    def verwerk(self, cur: Cursor, wijzigingen: list[Wijziging]) -> None:  # type: ignore[override]
+        if self.tijdens is not None:
+            tijdens, self.tijdens = self.tijdens, None
+            tijdens()
+        cur.voeg_toe(
+            self.t("tussendoor"), ["casus_id"], [[w.casus_id] for w in wijzigingen], "casus_id"
+        )
+
+
+def _meld(weergaven: Weergaven, nummer: int) -> None:
+    onderwerp = {"type": "leerling", "leerlingnummer": f"t{nummer}", "naam": f"L {nummer}",
+                 "klas": "H3A", "afdeling": "havo", "leerjaar": 3}  # fmt: skip
+    weergaven.service.meld_signaal(MENTOR, signaal(onderwerp))
+
+
+def _gezien(weergaven: Weergaven) -> int:
+    with weergaven.opslag.lezen() as cur:
+        return len(cur.execute("SELECT casus_id FROM pv_tussendoor").fetchall())
+
+
+def _achterstand(runner: Projectierunner) -> int:
+    return int(beheer.status(runner)[0]["achterstand"])
+
+
+def test_a_round_leaves_what_arrived_during_it_to_the_next_round(weergaven: Weergaven) -> None:
+    _meld(weergaven, 0)
+    projectie = Tussendoor()
+    projectie.tijdens = lambda: _meld(weergaven, 1)
+    runner = weergaven.runner(projectie)
+
+    runner.verwerk_beschikbaar(tot_het_einde=False)
+
+    assert _gezien(weergaven) == 1 and _achterstand(runner) > 0
+    runner.verwerk_beschikbaar(tot_het_einde=False)
+    assert _gezien(weergaven) == 2 and _achterstand(runner) == 0
+
+
+def test_a_full_batch_is_followed_by_the_next_in_the_same_round(weergaven: Weergaven) -> None:
+    for nummer in range(7):
+        _meld(weergaven, nummer)
+    runner = weergaven.runner(Tussendoor(), batch=3)
+
+    runner.verwerk_beschikbaar(tot_het_einde=False)
+
+    assert _gezien(weergaven) == 7 and _achterstand(runner) == 0
+
+
+def test_catching_up_goes_on_to_the_end_of_the_log(weergaven: Weergaven) -> None:
+    _meld(weergaven, 0)
+    projectie = Tussendoor()
+    projectie.tijdens = lambda: _meld(weergaven, 1)
+    runner = weergaven.runner(projectie)
+
+    runner.verwerk_beschikbaar()
+
+    assert _gezien(weergaven) == 2 and _achterstand(runner) == 0
+
+
+def test_a_wake_up_during_a_round_starts_the_next_one_without_waiting_for_the_poll(
+    weergaven: Weergaven,
+) -> None:
+    _meld(weergaven, 0)
+    projectie = Tussendoor()
+    runner = weergaven.runner(projectie)
+    runner.poll_seconden = 60.0  # only the wake-up can bring the second file in time
+
+    def nog_een() -> None:
+        _meld(weergaven, 1)
+        runner.wek()  # what the LISTEN thread (or an in-process save) does
+
+    projectie.tijdens = nog_een
+    runner.start()
+    try:
+        einde = time.monotonic() + 10
+        while _gezien(weergaven) < 2 and time.monotonic() < einde:
+            time.sleep(0.05)
+        assert _gezien(weergaven) == 2
+    finally:
+        runner.stop()
