@@ -32,6 +32,7 @@ from api.routers import (
     signalen,
     toegangslog,
 )
+from api.snelpad import Snelpad
 from application.service import Zorgroute
 from infrastructure.logging import configure_logging
 from infrastructure.persistence import database_bereikbaar, eventsourcing_env
@@ -230,6 +231,8 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
         projecties.router,
     ):
         app.include_router(router)
+    # Tried before every other route: the command routes' short way in (api/snelpad.py).
+    app.router.routes.insert(0, Snelpad(app, [signalen.router, commandos.router]))
 
     # Added last = outermost: every answer, a 413 too, gets a request id and a log line.
     app.add_middleware(DatabasewachtMiddleware)

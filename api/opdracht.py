@@ -47,7 +47,7 @@ class Opdracht:
         }
 
 
-async def _opdracht(request: Request) -> Opdracht:
+async def opdracht_van(request: Request) -> Opdracht:
     fouten: list[dict[str, Any]] = []
     if_match, sleutel, namens, doel, noodtoegang = (kop.lees(request, fouten) for kop in KOPPEN)
     if fouten:
@@ -62,4 +62,4 @@ async def _opdracht(request: Request) -> Opdracht:
     )
 
 
-OpdrachtDep = Annotated[Opdracht, Depends(_opdracht)]
+OpdrachtDep = Annotated[Opdracht, Depends(opdracht_van)]
