@@ -119,6 +119,15 @@ def main() -> None:
     ).encode()
 
     def client_lus(nummer: int) -> None:
+        try:
+            _client_lus(nummer)
+        except (OSError, RuntimeError) as fout:
+            # Counted, never lost silently: a client thread that dies would otherwise
+            # only show as fewer commands (once, as a run of 0 commands and no errors).
+            with slot:
+                fouten[type(fout).__name__] = fouten.get(type(fout).__name__, 0) + 1
+
+    def _client_lus(nummer: int) -> None:
         eigen: list[float] = []
         verbinding = Verbinding(doel.hostname, doel.port, koppen)  # type: ignore[arg-type]
         teller = 0
