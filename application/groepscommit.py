@@ -23,7 +23,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Recording
@@ -34,24 +34,21 @@ Opslaan = Callable[..., list[Recording[Any]]]
 @dataclass(eq=False)
 class _Verzoek:
     gebeurtenissen: Sequence[Any]
-    # Set when the request is done, or when it is made the next leader (then not `klaar`).
-    wakker: threading.Event = field(default_factory=threading.Event)
+    # For a request from an event loop: resolved there instead of waking a thread.
+    toekomst: asyncio.Future[list[Recording[Any]]] | None = None
     klaar: bool = False
     opnames: list[Recording[Any]] | None = None
     fout: BaseException | None = None
-    # For a request from an event loop: resolved there instead of waking a thread.
-    toekomst: asyncio.Future[list[Recording[Any]]] | None = None
+    # A thread's request: set when it is done, or when it is made the next leader (then
+    # not `klaar`). None for a loop's request, which never waits on it.
+    wakker: threading.Event | None = None
 
-    def rond_af(self) -> None:
-        self.klaar = True
+    def __post_init__(self) -> None:
         if self.toekomst is None:
-            self.wakker.set()
-        else:
-            # A closed loop (RuntimeError) has nobody waiting for this answer any more.
-            with contextlib.suppress(RuntimeError):
-                self.toekomst.get_loop().call_soon_threadsafe(self._los_op)
+            self.wakker = threading.Event()
 
-    def _los_op(self) -> None:
+    def los_op(self) -> None:
+        """On the request's loop: hand the outcome to the awaiting command."""
         toekomst = self.toekomst
         if toekomst is None or toekomst.cancelled():
             return  # the caller went away (its events were stored all the same)
@@ -59,6 +56,28 @@ class _Verzoek:
             toekomst.set_exception(self.fout)
         else:
             toekomst.set_result(self.opnames or [])
+
+
+def _rond_af(groep: Sequence[_Verzoek]) -> None:
+    """Wake a group's threads, and hand its loops their outcomes: one call per loop for
+    the whole group, not one per request (each call wakes that loop from its poll)."""
+    per_lus: dict[asyncio.AbstractEventLoop, list[_Verzoek]] = {}
+    for verzoek in groep:
+        verzoek.klaar = True
+        if verzoek.toekomst is None:
+            assert verzoek.wakker is not None
+            verzoek.wakker.set()
+        else:
+            per_lus.setdefault(verzoek.toekomst.get_loop(), []).append(verzoek)
+    for lus, verzoeken in per_lus.items():
+        # A closed loop (RuntimeError) has nobody waiting for these answers any more.
+        with contextlib.suppress(RuntimeError):
+            lus.call_soon_threadsafe(_los_op, verzoeken)
+
+
+def _los_op(verzoeken: list[_Verzoek]) -> None:
+    for verzoek in verzoeken:
+        verzoek.los_op()
 
 
 class GroepsCommit:
@@ -91,6 +110,7 @@ class GroepsCommit:
             leider = not self._bezig
             self._bezig = True
         if not leider:
+            assert verzoek.wakker is not None
             verzoek.wakker.wait()
         if not verzoek.klaar:
             self._leid()
@@ -127,7 +147,7 @@ class GroepsCommit:
             for verzoek in groep:
                 if verzoek.opnames is None and verzoek.fout is None:
                     verzoek.fout = RuntimeError("groepscommit afgebroken")
-                verzoek.rond_af()
+            _rond_af(groep)
             self._geef_door()
 
     def _geef_door(self) -> None:
@@ -136,7 +156,7 @@ class GroepsCommit:
                 self._bezig = False
                 return
             kop = self._wachtrij[0]
-            if kop.toekomst is None:
+            if kop.wakker is not None:
                 kop.wakker.set()  # woken but not `klaar`: it leads
                 return
         self._schrijver.submit(self._leid)
