@@ -6,6 +6,7 @@ data; :func:`verwijder_persoonsgegevens` is the safety net for when one slips th
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import Mapping, MutableMapping
@@ -20,12 +21,21 @@ GEVOELIG_ACHTERVOEGSEL = "_tekst"
 AFGESCHERMD = "[afgeschermd]"
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_gevoelig(sleutel: str) -> bool:
+    # Cached: log lines use a few dozen keys over and over (this runs for every key of
+    # every line, the access log's included).
     sleutel = sleutel.lower()
     return sleutel in GEVOELIGE_SLEUTELS or sleutel.endswith(GEVOELIG_ACHTERVOEGSEL)
 
 
+# Values that hold nothing to look into: passed on without the (abstract) type checks.
+_ENKELVOUDIG = frozenset({str, int, float, bool, type(None)})
+
+
 def _schoon(waarde: Any) -> Any:
+    if type(waarde) in _ENKELVOUDIG:
+        return waarde
     if isinstance(waarde, Mapping):
         return {
             k: (AFGESCHERMD if isinstance(k, str) and _is_gevoelig(k) else _schoon(v))
@@ -40,11 +50,11 @@ def verwijder_persoonsgegevens(
     _logger: Any, _methode: str, event_dict: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
     """Blank sensitive keys, also inside nested dicts and lists (e.g. a logged body)."""
-    for sleutel in list(event_dict):
+    for sleutel, waarde in list(event_dict.items()):
         if _is_gevoelig(sleutel):
             event_dict[sleutel] = AFGESCHERMD
-        else:
-            event_dict[sleutel] = _schoon(event_dict[sleutel])
+        elif type(waarde) not in _ENKELVOUDIG:
+            event_dict[sleutel] = _schoon(waarde)
     return event_dict
 
 
