@@ -158,6 +158,7 @@ def opdrachten(
     workers: int,
     seconden: float,
     profiel: Path | None = None,
+    logniveau: str = "INFO",
 ) -> list[dict[str, Any]]:
     settings = settings_voor(database_url, schema, nieuw=True)
     assert settings.jwt_secret is not None and settings.id_sleutel is not None
@@ -166,7 +167,9 @@ def opdrachten(
         "ZORGROUTE_DATABASE_URL": settings.database_url,
         "ZORGROUTE_JWT_SECRET": settings.jwt_secret.get_secret_value(),
         "ZORGROUTE_ID_SLEUTEL": settings.id_sleutel.get_secret_value(),
-        "ZORGROUTE_LOG_LEVEL": "WARNING",
+        # INFO, as docker-compose.yml runs it: an access-log line per request (written to
+        # a file here). Until the end of the third session of 2026-11-23 this was WARNING.
+        "ZORGROUTE_LOG_LEVEL": logniveau,
         "ZORGROUTE_PROJECTIES_IN_PROCES": "false",
     }
     logmap = Path(tempfile.mkdtemp(prefix="zorgroute-bench-"))
@@ -268,6 +271,12 @@ def main() -> None:
         default=None,
         help="map: py-spy-profielen van API en projector onder last (raw + samenvatting)",
     )
+    parser.add_argument(
+        "--logniveau",
+        default="INFO",
+        choices=["INFO", "WARNING"],
+        help="logniveau van de API (INFO: een toegangslogregel per verzoek, zoals in productie)",
+    )
     args = parser.parse_args()
     for m in opdrachten(
         args.database_url,
@@ -276,6 +285,7 @@ def main() -> None:
         args.workers,
         args.seconden,
         args.profiel,
+        args.logniveau,
     ):
         lat = m["latentie_ms"]
         print(
