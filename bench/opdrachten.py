@@ -183,12 +183,16 @@ def opdrachten(
     uitkomsten = []
     try:
         einde = time.monotonic() + 60
-        while time.monotonic() < einde:
+        while True:
             try:
                 if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
+            if time.monotonic() > einde or api.poll() is not None:
+                # Measuring a server that is not there only gives a run of 0 commands.
+                staart = (logmap / "api.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"de API kwam niet op; api.log eindigt met:\n{staart}")
         for aantal in clients:
             # pgbench before and after the load: on this machine it moves by 2x from run
             # to run, so the ratio is taken against the mean of the two that frame it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from pathlib import Path
@@ -10,6 +11,7 @@ from bench import partities
 from bench.gemeenschappelijk import service_voor, settings_voor
 from bench.genereer import vul
 from bench.herbouw import herbouw
+from bench.inproces import inproces
 from bench.opdrachten import opdrachten
 from bench.plafond import APPS, plafond
 from bench.toegang import toegang
@@ -66,3 +68,9 @@ def test_the_ceiling_benchmark_loads_every_bare_web_stack(postgres_url: str) -> 
     for meting in metingen:
         assert meting["opdrachten"] > 0 and meting["fouten"] == {}
         assert meting["cpu_ms_per_verzoek"] > 0
+
+
+def test_the_in_process_command_load_runs(postgres_url: str) -> None:
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    rondes = asyncio.run(inproces(postgres_url, schema, opdrachten=30, clients=2))
+    assert len(rondes) == 3 and all(cpu > 0 for cpu in rondes)
