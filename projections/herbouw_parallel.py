@@ -65,8 +65,10 @@ def _vul_deel(
     from projections.samenstelling import alle_projecties, postgres_verbinding, weergave_opslag
 
     gc.set_threshold(50_000, *gc.get_threshold()[1:])  # see beheer.herbouw_alle
+    # The log's tables exist (the parent reads them): several processes creating them
+    # "if not exists" at once can fail in PostgreSQL ("tuple concurrently updated").
     app: Application[UUID] = type("Logboek", (Application,), {"name": app_naam})(
-        env=eventsourcing_env(settings)
+        env={**eventsourcing_env(settings), "CREATE_TABLE": "no"}
     )
     opslag = weergave_opslag(settings)
     projecties = [
