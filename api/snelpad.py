@@ -39,17 +39,16 @@ from api.opdracht import opdracht_van
 
 _GEKOZEN = "zorgroute.snelpad"
 _OVERGESLAGEN = "zorgroute.snelpad.overgeslagen"
-_JSON = b"application/json"
 
 
 @dataclass(frozen=True)
 class _Commando:
-    """A command route and the names its endpoint gives its four arguments."""
+    """A command route, FastAPI's fields for its body and path ids (each knows its
+    parameter's name), and the names of its other two parameters."""
 
     route: APIRoute
-    body: Any  # FastAPI's ModelField for the body
-    paden: tuple[Any, ...]  # FastAPI's ModelFields for the path's ids
-    verzoek_naam: str
+    body: Any
+    paden: tuple[Any, ...]
     request_naam: str
     opdracht_naam: str
 
@@ -85,7 +84,6 @@ def _commando(route: APIRoute) -> _Commando:
         route=route,
         body=d.body_params[0],
         paden=tuple(d.path_params),
-        verzoek_naam=d.body_params[0].name,
         request_naam=d.request_param_name,  # type: ignore[arg-type]
         opdracht_naam=d.dependencies[0].name,  # type: ignore[arg-type]
     )
@@ -136,7 +134,7 @@ class Snelpad(BaseRoute):
         except Exception as fout:
             # As FastAPI's route answers a body it cannot read (a client gone midway).
             raise HTTPException(400, "There was an error parsing the body") from fout
-        argumenten = self._argumenten(commando, scope, body)
+        argumenten = self._argumenten(commando, request, body)
         if argumenten is None:
             scope[_OVERGESLAGEN] = True
             await self._app.router(scope, _opnieuw(body, receive), send)
@@ -146,10 +144,13 @@ class Snelpad(BaseRoute):
         antwoord: Response = await commando.route.endpoint(**argumenten)
         await antwoord(scope, receive, send)
 
-    def _argumenten(self, commando: _Commando, scope: Scope, body: bytes) -> dict[str, Any] | None:
+    def _argumenten(
+        self, commando: _Commando, request: Request, body: bytes
+    ) -> dict[str, Any] | None:
         """Path ids and body as FastAPI's fields validate them, or None for anything that
         is FastAPI's to answer (see the module's docstring)."""
-        if self._app.dependency_overrides or _inhoudstype(scope) != _JSON:
+        inhoudstype = request.headers.get("content-type", "").lower()
+        if self._app.dependency_overrides or inhoudstype != "application/json":
             return None
         try:
             gegevens = json.loads(body)  # what Starlette's `Request.json` does
@@ -160,7 +161,7 @@ class Snelpad(BaseRoute):
         argumenten: dict[str, Any] = {}
         for veld in commando.paden:
             waarde, fouten = veld.validate(
-                scope["path_params"].get(veld.alias), {}, loc=("path", veld.alias)
+                request.path_params.get(veld.alias), {}, loc=("path", veld.alias)
             )
             if fouten:
                 return None
@@ -168,12 +169,5 @@ class Snelpad(BaseRoute):
         verzoek, fouten = commando.body.validate(gegevens, {}, loc=("body",))
         if fouten:
             return None
-        argumenten[commando.verzoek_naam] = verzoek
+        argumenten[commando.body.name] = verzoek
         return argumenten
-
-
-def _inhoudstype(scope: Scope) -> bytes | None:
-    for naam, waarde in scope["headers"]:
-        if naam == b"content-type":
-            return bytes(waarde).lower()
-    return None

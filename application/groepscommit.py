@@ -105,11 +105,7 @@ class GroepsCommit:
         """Store the events of one command; returns their recordings, or raises what
         storing them alone would have raised (IntegrityError on a lost race)."""
         verzoek = _Verzoek(gebeurtenissen)
-        with self._slot:
-            self._wachtrij.append(verzoek)
-            leider = not self._bezig
-            self._bezig = True
-        if not leider:
+        if not self._sluit_aan(verzoek):
             assert verzoek.wakker is not None
             verzoek.wakker.wait()
         if not verzoek.klaar:
@@ -122,14 +118,18 @@ class GroepsCommit:
     async def bewaar_async(self, gebeurtenissen: Sequence[Any]) -> list[Recording[Any]]:
         """`bewaar` for a caller on an event loop: awaits, never blocks the loop."""
         verzoek = _Verzoek(gebeurtenissen, toekomst=asyncio.get_running_loop().create_future())
+        if self._sluit_aan(verzoek):
+            self._schrijver.submit(self._leid)
+        assert verzoek.toekomst is not None
+        return await verzoek.toekomst
+
+    def _sluit_aan(self, verzoek: _Verzoek) -> bool:
+        """Queue the request; True when nobody is storing, so it must lead."""
         with self._slot:
             self._wachtrij.append(verzoek)
             leider = not self._bezig
             self._bezig = True
-        if leider:
-            self._schrijver.submit(self._leid)
-        assert verzoek.toekomst is not None
-        return await verzoek.toekomst
+        return leider
 
     def sluit(self) -> None:
         self._schrijver.shutdown(wait=True)
