@@ -50,15 +50,12 @@ def tweeling(tmp_path: Path) -> Iterator[tuple[TestClient, TestClient, str]]:
 def _zelfde(
     tweeling: tuple[TestClient, TestClient, str],
     pad: str,
-    inhoud: bytes | None = None,
-    koppen: dict[str, str] | None = None,
-    **json: Any,
+    inhoud: bytes,
+    koppen: dict[str, str],
 ) -> Any:
-    """Send one request to both apps; assert the same answer; return its body."""
+    """Send one request to both apps; assert the same answer; return it."""
     met, zonder, token = tweeling
-    koppen = {"Authorization": f"Bearer {token}", **(koppen or {})}
-    if inhoud is None:
-        inhoud = json.pop("body", b"")
+    koppen = {"Authorization": f"Bearer {token}", **koppen}
     antwoorden = [
         c.post(API + pad, content=inhoud, headers=koppen, follow_redirects=False)
         for c in (met, zonder)
