@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import pytest
+
+from infrastructure.settings import Settings
 from projections import beheer
 from projections.basis import Projectie, Wijziging
 from projections.opslag import Cursor
@@ -97,5 +100,71 @@ def test_a_wake_up_during_a_round_starts_the_next_one_without_waiting_for_the_po
         while _gezien(weergaven) < 2 and time.monotonic() < einde:
             time.sleep(0.05)
         assert _gezien(weergaven) == 2
+    finally:
+        runner.stop()
+
+
+def _wacht_tot(voorwaarde: Callable[[], bool], seconden: float = 10.0) -> bool:
+    einde = time.monotonic() + seconden
+    while not voorwaarde() and time.monotonic() < einde:
+        time.sleep(0.02)
+    return voorwaarde()
+
+
+def test_an_idle_projector_wakes_on_a_notification_not_on_its_poll(
+    weergaven: Weergaven, settings: Settings
+) -> None:
+    if settings.is_sqlite:
+        pytest.skip("alleen PostgreSQL: SQLite kent geen LISTEN/NOTIFY")
+    runner = weergaven.runner(Tussendoor())
+    runner.poll_seconden = 60.0  # only a notification can bring the file in time
+    runner.start()
+    try:
+        assert _wacht_tot(runner._stil.is_set)  # idle, so listening
+        time.sleep(0.2)  # the LISTEN thread's own first round has come and gone
+        _meld(weergaven, 0)  # saved by the service: NOTIFY, nothing calls `wek`
+        assert _wacht_tot(lambda: _gezien(weergaven) == 1)
+    finally:
+        runner.stop()
+
+
+class _Luisteraar:
+    """Stands in for the LISTEN connection: records what is executed on it."""
+
+    def __init__(self) -> None:
+        self.uitgevoerd: list[str] = []
+
+    def __enter__(self) -> _Luisteraar:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def execute(self, tekst: str) -> None:
+        self.uitgevoerd.append(tekst.split()[0])
+
+    def notifies(self, *, timeout: float, stop_after: int) -> list[object]:
+        time.sleep(timeout)
+        return []
+
+
+def test_a_busy_projector_stops_listening_and_listens_again_when_idle(
+    weergaven: Weergaven, settings: Settings
+) -> None:
+    if settings.is_sqlite:
+        pytest.skip("alleen PostgreSQL: SQLite kent geen LISTEN/NOTIFY")
+    luisteraar = _Luisteraar()
+    weergaven.opslag.luister_verbinding = lambda: luisteraar  # type: ignore[method-assign,assignment,return-value]
+    projectie = Tussendoor()
+    runner = weergaven.runner(projectie)
+    runner.start()
+    try:
+        assert _wacht_tot(lambda: luisteraar.uitgevoerd == ["LISTEN"])
+        # Work arrives (a wake-up, as a notification gives): the loop is busy and the
+        # listener lets go; once the work is done it listens again.
+        _meld(weergaven, 0)
+        runner.wek()
+        assert _wacht_tot(lambda: _gezien(weergaven) == 1)
+        assert _wacht_tot(lambda: luisteraar.uitgevoerd == ["LISTEN", "UNLISTEN", "LISTEN"])
     finally:
         runner.stop()
