@@ -32,7 +32,7 @@ from api.routers import (
     signalen,
     toegangslog,
 )
-from api.snelpad import Snelpad
+from api.snelpad import Opdrachtroutes, Snelpad
 from application.service import Zorgroute
 from infrastructure.logging import configure_logging
 from infrastructure.persistence import database_bereikbaar, eventsourcing_env
@@ -235,12 +235,17 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
         projecties.router,
     ):
         app.include_router(router)
-    # Tried before every other route: the command routes' short way in (api/snelpad.py).
-    app.router.routes.insert(0, Snelpad(app, [signalen.router, commandos.router]))
-
     # Added last = outermost: every answer, a 413 too, gets a request id and a log line.
+    # Right inside that, the command routes' short way in (api/snelpad.py); their table is
+    # built now, so that a route it cannot feed stops the app at start-up.
     app.add_middleware(DatabasewachtMiddleware)
     app.add_middleware(BodyLimietMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        Snelpad,
+        fastapi=app,
+        routes=Opdrachtroutes([signalen.router, commandos.router]),
+        max_bytes=settings.max_body_bytes,
+    )
     app.add_middleware(VerzoekMiddleware)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     return app

@@ -3,42 +3,44 @@
 Every command route takes the same four things: the file's id from the path, one JSON
 body model, the request and `Opdracht` (api/opdracht.py). FastAPI finds such a route by
 trying the app's routes in turn (over forty, in included routers, each try juggling its
-scope) and feeds it through its general dependency solver: in the in-process load of
-bench.opdrachten that was ~0.64 M of the API's ~2.1 M instructions per command
-(cachegrind; bench/README.md). `Snelpad`, the app's first route, finds the command's
-route by its last path segment and feeds that route's own endpoint itself, validating
-path and body with the route's own FastAPI fields: the command's code is the route's
-code, and the OpenAPI document still comes from the routes.
+scope) and feeds it through its general dependency solver, and every request first
+passes the app's middleware: in the in-process load of bench.opdrachten the routing and
+solving were ~0.64 M of the API's ~2.1 M instructions per command and the five layers
+between the access log and the route another ~0.06 ms of CPU (bench/README.md).
+`Snelpad` is a middleware right inside the access log (VerzoekMiddleware): it finds the
+command's route by its last path segment and feeds that route's own endpoint itself,
+validating path and body with the route's own FastAPI fields: the command's code is the
+route's code, and the OpenAPI document still comes from the routes. What the endpoint
+raises goes through the app's own exception handlers (Starlette's ExceptionMiddleware
+with the handlers FastAPI gives its own), so a refusal is answered as from the route.
 
-It only takes what FastAPI would take without a word: a body that is not exactly
+It only takes what FastAPI would take without a word. A body that is not exactly
 `application/json`, not a JSON object, or fails its field, a path id its field refuses,
-and any dependency override (tests) go to FastAPI's own handling of the same request,
-with the body replayed, so every refusal FastAPI gives is still FastAPI's own, word for
-word. Past that point FastAPI too would resolve `Opdracht` and call the endpoint; what
-they raise reaches the app's exception handlers as it would from the route.
+a body over the size limit, a database the probe says is away, and any dependency
+override (tests) go on to the app (size limit, database probe, routing) with the body
+replayed, so every refusal FastAPI or the middleware gives is still theirs, word for word.
 """
 
 from __future__ import annotations
 
 import inspect
-import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from fastapi import FastAPI
-from fastapi.exceptions import HTTPException
 from fastapi.routing import APIRoute, APIRouter
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.datastructures import Headers
+from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Match
-from starlette.types import Message, Receive, Scope, Send
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.opdracht import opdracht_van
 
 _GEKOZEN = "zorgroute.snelpad"
-_OVERGESLAGEN = "zorgroute.snelpad.overgeslagen"
 
 
 @dataclass(frozen=True)
@@ -89,23 +91,11 @@ def _commando(route: APIRoute) -> _Commando:
     )
 
 
-def _opnieuw(body: bytes, receive: Receive) -> Receive:
-    """`receive` for FastAPI's route after this path read the body: the same body again."""
-    gegeven = False
+class Opdrachtroutes:
+    """The command routes by the last segment of their path; built when the app is, so
+    that a route the short way cannot feed stops the app at start-up."""
 
-    async def ontvang() -> Message:
-        nonlocal gegeven
-        if gegeven:
-            return await receive()
-        gegeven = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return ontvang
-
-
-class Snelpad(BaseRoute):
-    def __init__(self, app: FastAPI, routers: Iterable[APIRouter]) -> None:
-        self._app = app
+    def __init__(self, routers: Iterable[APIRouter]) -> None:
         self._op_einde: dict[str, list[_Commando]] = {}
         for router in routers:
             for route in router.routes:
@@ -113,56 +103,116 @@ class Snelpad(BaseRoute):
                     einde = route.path_format.rsplit("/", 1)[-1]
                     self._op_einde.setdefault(einde, []).append(_commando(route))
 
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] != "http" or scope["method"] != "POST" or _OVERGESLAGEN in scope:
-            return Match.NONE, {}
+    def kies(self, scope: Scope) -> tuple[_Commando, Scope] | None:
         for commando in self._op_einde.get(scope["path"].rsplit("/", 1)[-1], ()):
             # The route's own matching (root path, its path's parameters): its child scope
             # names it, so the access log shows its template as from FastAPI.
             match, kind = commando.route.matches(scope)
             if match is Match.FULL:
-                return Match.FULL, {**kind, _GEKOZEN: commando}
-        return Match.NONE, {}
+                return commando, kind
+        return None
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        commando: _Commando = scope[_GEKOZEN]
-        request = Request(scope, receive)
-        try:
-            body = await request.body()
-        except StarletteHTTPException:
-            raise  # 413 from the body limit, as from FastAPI's route
-        except Exception as fout:
-            # As FastAPI's route answers a body it cannot read (a client gone midway).
-            raise HTTPException(400, "There was an error parsing the body") from fout
-        argumenten = self._argumenten(commando, request, body)
-        if argumenten is None:
-            scope[_OVERGESLAGEN] = True
-            await self._app.router(scope, _opnieuw(body, receive), send)
+
+def _opnieuw(gelezen: bytes, heel: bool, receive: Receive) -> Receive:
+    """`receive` for the app after this middleware read (part of) the body: what was
+    read, in one piece, then whatever the client still sends."""
+    gegeven = False
+
+    async def ontvang() -> Message:
+        nonlocal gegeven
+        if gegeven:
+            return await receive()
+        gegeven = True
+        return {"type": "http.request", "body": gelezen, "more_body": not heel}
+
+    return ontvang
+
+
+class Snelpad:
+    """ASGI middleware: well-formed commands straight to their endpoint (module docs)."""
+
+    def __init__(
+        self, app: ASGIApp, *, fastapi: FastAPI, routes: Opdrachtroutes, max_bytes: int
+    ) -> None:
+        self.app = app
+        self._fastapi = fastapi
+        self._routes = routes
+        self._max_bytes = max_bytes
+        # The handlers FastAPI gives its own ExceptionMiddleware (500/Exception belong to
+        # the outermost layer, as there).
+        handlers: Mapping[Any, Any] = {
+            k: v for k, v in fastapi.exception_handlers.items() if k not in (500, Exception)
+        }
+        self._uitvoeren = ExceptionMiddleware(self._endpoint, handlers=handlers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        gekozen = None
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and not self._fastapi.dependency_overrides
+            and not self._database_weg()
+        ):
+            gekozen = self._routes.kies(scope)
+        if gekozen is None:
+            await self.app(scope, receive, send)
             return
-        argumenten[commando.request_naam] = request
-        argumenten[commando.opdracht_naam] = await opdracht_van(request)
-        antwoord: Response = await commando.route.endpoint(**argumenten)
-        await antwoord(scope, receive, send)
+        commando, kind = gekozen
+        koppen = Headers(scope=scope)
+        lengte = koppen.get("content-length", "")
+        if lengte.isdigit() and int(lengte) > self._max_bytes:
+            await self.app(scope, receive, send)  # the size limit answers, unread
+            return
+        body, heel = await self._lees(receive)
+        argumenten = self._argumenten(commando, koppen, kind, body) if heel else None
+        if argumenten is None:
+            # FastAPI's (or the size limit's) to answer: the app gets the body again.
+            await self.app(scope, _opnieuw(body, heel, receive), send)
+            return
+        scope.update(kind)
+        scope[_GEKOZEN] = (commando, argumenten)
+        await self._uitvoeren(scope, receive, send)
+
+    def _database_weg(self) -> bool:
+        wacht = self._fastapi.state.databasewacht
+        return wacht is not None and bool(wacht.weg.is_set())
+
+    async def _lees(self, receive: Receive) -> tuple[bytes, bool]:
+        """The body and True; or what was read and False once it passes the size limit
+        or the client goes away midway (the app answers those as it would)."""
+        delen: list[bytes] = []
+        gelezen = 0
+        while True:
+            bericht = await receive()
+            if bericht["type"] != "http.request":
+                return b"".join(delen), False  # gone midway (http.disconnect)
+            deel = bericht.get("body", b"")
+            delen.append(deel)
+            gelezen += len(deel)
+            if gelezen > self._max_bytes:
+                return b"".join(delen), False
+            if not bericht.get("more_body", False):
+                return b"".join(delen), True
 
     def _argumenten(
-        self, commando: _Commando, request: Request, body: bytes
+        self, commando: _Commando, koppen: Headers, kind: Scope, body: bytes
     ) -> dict[str, Any] | None:
         """Path ids and body as FastAPI's fields validate them, or None for anything that
         is FastAPI's to answer (see the module's docstring)."""
-        inhoudstype = request.headers.get("content-type", "").lower()
-        if self._app.dependency_overrides or inhoudstype != "application/json":
+        if koppen.get("content-type", "").lower() != "application/json":
             return None
         try:
-            gegevens = json.loads(body)  # what Starlette's `Request.json` does
-        except (ValueError, RecursionError):  # RecursionError: nested too deep
+            # What orjson accepts, json.loads (Starlette's `Request.json`) reads alike;
+            # what it refuses (NaN, huge integers, lone surrogates) FastAPI judges.
+            gegevens = orjson.loads(body)
+        except orjson.JSONDecodeError:
             return None
         if not isinstance(gegevens, dict):
             return None
         argumenten: dict[str, Any] = {}
+        paden = kind["path_params"]
         for veld in commando.paden:
-            waarde, fouten = veld.validate(
-                request.path_params.get(veld.alias), {}, loc=("path", veld.alias)
-            )
+            waarde, fouten = veld.validate(paden.get(veld.alias), {}, loc=("path", veld.alias))
             if fouten:
                 return None
             argumenten[veld.name] = waarde
@@ -171,3 +221,12 @@ class Snelpad(BaseRoute):
             return None
         argumenten[commando.body.name] = verzoek
         return argumenten
+
+    async def _endpoint(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Inside the app's exception handling: what FastAPI's route would do from here."""
+        commando, argumenten = scope.pop(_GEKOZEN)
+        request = Request(scope, receive)
+        argumenten[commando.request_naam] = request
+        argumenten[commando.opdracht_naam] = await opdracht_van(request)
+        antwoord: Response = await commando.route.endpoint(**argumenten)
+        await antwoord(scope, receive, send)

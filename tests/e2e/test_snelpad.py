@@ -5,8 +5,10 @@ database, give the same status, headers and body, refusals included."""
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import orjson
@@ -17,7 +19,7 @@ from pydantic import SecretStr
 
 from api.app import create_app
 from api.opdracht import OpdrachtDep
-from api.snelpad import Snelpad
+from api.snelpad import Opdrachtroutes, Snelpad
 from infrastructure.auth import maak_token
 from infrastructure.settings import Settings
 from tests.e2e.conftest import API, SCHOOL, leerling, signaal
@@ -26,7 +28,7 @@ ONBEKEND = "0b0e7c1e-1111-4222-8333-444455556666"
 
 
 def _zonder_snelpad(app: FastAPI) -> FastAPI:
-    app.router.routes[:] = [r for r in app.router.routes if not isinstance(r, Snelpad)]
+    app.user_middleware[:] = [m for m in app.user_middleware if m.cls is not Snelpad]
     return app
 
 
@@ -163,4 +165,36 @@ def test_a_route_that_takes_more_than_a_command_is_refused_at_start_up() -> None
         raise NotImplementedError
 
     with pytest.raises(ValueError, match="geen opdrachtroute"):
-        Snelpad(FastAPI(), [router])
+        Opdrachtroutes([router])
+
+
+def test_a_streamed_body_is_read_and_limited_as_by_fastapi_alone(
+    tweeling: tuple[TestClient, TestClient, str],
+) -> None:
+    koppen = {"Authorization": f"Bearer {tweeling[2]}", **JSON}
+    casus = _zelfde(tweeling, "/signalen", _json(signaal(leerling())), JSON).json()["casus_id"]
+    gesprek = _json(GESPREK)
+    # Without Content-Length, in pieces: under the limit it is a command, over it a 413.
+    for stukken, status in (
+        ([gesprek[:10], gesprek[10:]], 201),
+        ([b"x" * 700_000, b"x" * 700_000], 413),
+    ):
+        antwoorden = [
+            c.post(f"{API}/casussen/{casus}/gesprekken", content=iter(stukken), headers=koppen)
+            for c in tweeling[:2]
+        ]
+        assert [a.status_code for a in antwoorden] == [status, status]
+        assert antwoorden[0].json() == antwoorden[1].json()
+
+
+def test_while_the_database_is_away_a_command_gets_the_apps_503(
+    tweeling: tuple[TestClient, TestClient, str],
+) -> None:
+    met, zonder, _ = tweeling
+    for client in (met, zonder):
+        weg = threading.Event()
+        weg.set()
+        client.app.state.databasewacht = SimpleNamespace(weg=weg)  # type: ignore[attr-defined]
+    antwoord = _zelfde(tweeling, f"/casussen/{ONBEKEND}/gesprekken", _json(GESPREK), JSON)
+    assert antwoord.status_code == 503
+    assert antwoord.json()["code"] == "database_onbereikbaar"
