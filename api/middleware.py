@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problemen import interne_fout, te_groot
+from infrastructure.logging import Toegangsregel
 
 LOG_SCOPE_SLEUTEL = "zorgroute.log"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
@@ -65,9 +66,10 @@ class VerzoekMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        # Bound once, when the app builds its middleware (after `create_app` configured
+        # Built once, when the app builds its middleware (after `create_app` configured
         # logging), instead of by the module's lazy proxy on every call.
         self._log = logger.bind()
+        self._regel = Toegangsregel()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -99,15 +101,16 @@ class VerzoekMiddleware:
                 raise
             await interne_fout()(scope, receive, verstuur)
         finally:
-            self._log.info(
-                "verzoek_afgehandeld",
-                method=scope["method"],
-                path=_route_sjabloon(scope),
-                status=status,
-                duration_ms=round((time.perf_counter() - begin) * 1000, 2),
-                request_id=request_id,
-                actor_id=velden.get("actor_id"),
-                casus_id=_casus_id(scope, velden),
+            self._regel.schrijf(
+                {
+                    "method": scope["method"],
+                    "path": _route_sjabloon(scope),
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - begin) * 1000, 2),
+                    "request_id": request_id,
+                    "actor_id": velden.get("actor_id"),
+                    "casus_id": _casus_id(scope, velden),
+                }
             )
             structlog.contextvars.reset_contextvars(**tokens)
 

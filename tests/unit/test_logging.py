@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 
 import pytest
 import structlog
 
-from infrastructure.logging import AFGESCHERMD, configure_logging
+from infrastructure.logging import AFGESCHERMD, Toegangsregel, configure_logging
 
 
 @pytest.fixture(autouse=True)
@@ -50,3 +51,36 @@ def test_niveau_filtert(capsys: pytest.CaptureFixture[str]) -> None:
     uitvoer = capsys.readouterr().out
     assert "niet_zichtbaar" not in uitvoer
     assert json.loads(uitvoer.strip().splitlines()[-1])["event"] == "wel_zichtbaar"
+
+
+def _velden() -> dict[str, object]:
+    return {
+        "method": "POST",
+        "path": "/api/v1/casussen/{casus_id}/gesprekken",
+        "status": 201,
+        "duration_ms": 1.25,
+        "request_id": "abc",
+        "actor_id": "m-42",
+        "casus_id": None,
+    }
+
+
+def test_the_request_line_is_written_as_the_configured_chain_writes_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("INFO")
+    structlog.get_logger().info("verzoek_afgehandeld", **_velden())
+    Toegangsregel().schrijf(_velden())
+    via_keten, direct = (json.loads(r) for r in capsys.readouterr().out.splitlines()[-2:])
+    assert list(direct) == list(via_keten)  # the same keys in the same order
+    assert {**direct, "timestamp": None} == {**via_keten, "timestamp": None}
+    for regel in (via_keten, direct):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z", regel["timestamp"])
+
+
+def test_the_request_line_follows_the_configured_level(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("WARNING")
+    Toegangsregel().schrijf(_velden())
+    assert capsys.readouterr().out == ""
