@@ -15,8 +15,9 @@ from uuid import UUID
 from fastapi import Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
-from api.koppen import X_DOEL, X_NAMENS, X_NOODTOEGANG
+from api.koppen import X_DOEL, X_NAMENS, X_NOODTOEGANG, koppen_van
 from api.middleware import REQUEST_ID_SLEUTEL, zet_logveld
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
@@ -57,10 +58,19 @@ async def service_van(request: Request) -> Zorgroute:
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-def gebruiker_van(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Gebruiker:
-    if credentials is None:
+def bearer_token(authorization: str | None) -> str | None:
+    """The token `bearer` (FastAPI's HTTPBearer, `auto_error` off) finds in an
+    Authorization header, by FastAPI's own parsing, without building its model."""
+    schema, token = get_authorization_scheme_param(authorization)
+    if not (authorization and schema and token) or schema.lower() != "bearer":
+        return None
+    return token
+
+
+def gebruiker_van(request: Request, token: str | None) -> Gebruiker:
+    if token is None:
         raise OngeldigToken("token ontbreekt")
-    claims = decodeer_token(credentials.credentials, _settings_van(request))
+    claims = decodeer_token(token, _settings_van(request))
     gebruiker = Gebruiker(
         sub=claims["sub"],
         naam=claims["naam"],
@@ -75,7 +85,7 @@ def gebruiker_van(request: Request, credentials: HTTPAuthorizationCredentials | 
 
 
 async def _huidige_gebruiker(request: Request, credentials: Bearer) -> Gebruiker:
-    return gebruiker_van(request, credentials)
+    return gebruiker_van(request, credentials.credentials if credentials else None)
 
 
 def _ongeldige_header(naam: str, melding: str, plek: str = "header") -> RequestValidationError:
@@ -163,7 +173,7 @@ def bron_van(
     client = request.client
     return Bron(
         adres=client.host if client else None,
-        agent=_kop(request.headers.get("user-agent"), 300),
+        agent=_kop(koppen_van(request.scope).get("user-agent"), 300),
         request_id=request.scope.get(REQUEST_ID_SLEUTEL),
         namens=_kop(namens, 200),
         doel=_kop(doel),

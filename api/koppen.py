@@ -13,9 +13,24 @@ import functools
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Header, Request
+from fastapi import Header
 from pydantic import TypeAdapter, ValidationError
 from pydantic.types import StringConstraints
+from starlette.types import Scope
+
+_SCOPE_SLEUTEL = "zorgroute.koppen"
+
+
+def koppen_van(scope: Scope) -> dict[str, str]:
+    """The request's headers by (lower-case) name, the first of a repeated one as
+    Starlette's `Headers.get` gives it; decoded once per request and kept in the scope,
+    instead of a scan of the raw list for each of the ~10 a command reads."""
+    koppen: dict[str, str] | None = scope.get(_SCOPE_SLEUTEL)
+    if koppen is None:
+        koppen = scope[_SCOPE_SLEUTEL] = {
+            k.decode("latin-1"): v.decode("latin-1") for k, v in reversed(scope["headers"])
+        }
+    return koppen
 
 
 @dataclass(frozen=True)
@@ -50,10 +65,11 @@ class Kop:
             "description": self.beschrijving,
         }
 
-    def lees(self, request: Request, fouten: list[dict[str, Any]]) -> str | None:
-        """The header's value, or None; what breaks its limits goes into `fouten` in
-        FastAPI's form (so the caller raises one RequestValidationError for all)."""
-        waarde = request.headers.get(self.naam)
+    def lees(self, koppen: dict[str, str], fouten: list[dict[str, Any]]) -> str | None:
+        """The header's value (`koppen` from `koppen_van`), or None; what breaks its
+        limits goes into `fouten` in FastAPI's form (so the caller raises one
+        RequestValidationError for all)."""
+        waarde = koppen.get(self.naam.lower())
         if waarde is None:
             return None
         try:

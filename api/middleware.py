@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.koppen import koppen_van
 from api.problemen import interne_fout, te_groot
 from infrastructure.logging import Toegangsregel
 
@@ -37,7 +38,7 @@ def zet_logveld(request: Request, **velden: str) -> None:
 
 
 def _request_id(scope: Scope) -> str:
-    gegeven = Headers(scope=scope).get("x-request-id", "")
+    gegeven = koppen_van(scope).get("x-request-id", "")
     # A client's id is echoed into our logs and headers, so only a plain token is trusted.
     # Ours: 32 random hex digits, as uuid4().hex but without building a UUID.
     return gegeven if _REQUEST_ID.fullmatch(gegeven) else os.urandom(16).hex()

@@ -17,8 +17,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 
-from api.deps import bearer, bron_van, gebruiker_van, service_van, versie_van
-from api.koppen import IDEMPOTENCY_KEY, IF_MATCH, X_DOEL, X_NAMENS, X_NOODTOEGANG
+from api.deps import bearer_token, bron_van, gebruiker_van, service_van, versie_van
+from api.koppen import IDEMPOTENCY_KEY, IF_MATCH, X_DOEL, X_NAMENS, X_NOODTOEGANG, koppen_van
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
 from application.toegangslog import Bron
@@ -49,13 +49,14 @@ class Opdracht:
 
 async def opdracht_van(request: Request) -> Opdracht:
     fouten: list[dict[str, Any]] = []
-    if_match, sleutel, namens, doel, noodtoegang = (kop.lees(request, fouten) for kop in KOPPEN)
+    koppen = koppen_van(request.scope)
+    if_match, sleutel, namens, doel, noodtoegang = (kop.lees(koppen, fouten) for kop in KOPPEN)
     if fouten:
         # As before: a header that breaks its limits is a 422 even without a token.
         raise RequestValidationError(fouten)
     return Opdracht(
         await service_van(request),
-        gebruiker_van(request, await bearer(request)),
+        gebruiker_van(request, bearer_token(koppen.get("authorization"))),
         versie_van(if_match),
         sleutel,
         bron_van(request, namens, doel, noodtoegang),

@@ -12,7 +12,8 @@ command's route by its last path segment and feeds that route's own endpoint its
 validating path and body with the route's own FastAPI fields: the command's code is the
 route's code, and the OpenAPI document still comes from the routes. What the endpoint
 raises goes through the app's own exception handlers (Starlette's ExceptionMiddleware
-with the handlers FastAPI gives its own), so a refusal is answered as from the route.
+with the handlers FastAPI gives its own), so a refusal is answered as from the route;
+a command that succeeds does not pass that layer.
 
 It only takes what FastAPI would take without a word. A body that is not exactly
 `application/json`, not a JSON object, or fails its field, a path id its field refuses,
@@ -31,16 +32,21 @@ from typing import Any
 import orjson
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, APIRouter
-from starlette.datastructures import Headers
 from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.koppen import koppen_van
 from api.opdracht import opdracht_van
 
-_GEKOZEN = "zorgroute.snelpad"
+_FOUT = "zorgroute.snelpad.fout"
+
+
+async def _werp_op(scope: Scope, receive: Receive, send: Send) -> None:
+    """The endpoint's error again, inside Starlette's ExceptionMiddleware."""
+    raise scope.pop(_FOUT)
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,7 @@ class Snelpad:
         handlers: Mapping[Any, Any] = {
             k: v for k, v in fastapi.exception_handlers.items() if k not in (500, Exception)
         }
-        self._uitvoeren = ExceptionMiddleware(self._endpoint, handlers=handlers)
+        self._fouten = ExceptionMiddleware(_werp_op, handlers=handlers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         gekozen = None
@@ -158,7 +164,7 @@ class Snelpad:
             await self.app(scope, receive, send)
             return
         commando, kind = gekozen
-        koppen = Headers(scope=scope)
+        koppen = koppen_van(scope)
         lengte = koppen.get("content-length", "")
         if lengte.isdigit() and int(lengte) > self._max_bytes:
             await self.app(scope, receive, send)  # the size limit answers, unread
@@ -170,8 +176,18 @@ class Snelpad:
             await self.app(scope, _opnieuw(body, heel, receive), send)
             return
         scope.update(kind)
-        scope[_GEKOZEN] = (commando, argumenten)
-        await self._uitvoeren(scope, receive, send)
+        request = Request(scope, receive)
+        argumenten[commando.request_naam] = request
+        try:
+            # What FastAPI's route would do from here.
+            argumenten[commando.opdracht_naam] = await opdracht_van(request)
+            antwoord: Response = await commando.route.endpoint(**argumenten)
+        except Exception as fout:
+            # Answered by the app's own handlers, as from the route; none: a 500 outside.
+            scope[_FOUT] = fout
+            await self._fouten(scope, receive, send)
+            return
+        await antwoord(scope, receive, send)
 
     def _database_weg(self) -> bool:
         wacht = self._fastapi.state.databasewacht
@@ -195,7 +211,7 @@ class Snelpad:
                 return b"".join(delen), True
 
     def _argumenten(
-        self, commando: _Commando, koppen: Headers, kind: Scope, body: bytes
+        self, commando: _Commando, koppen: dict[str, str], kind: Scope, body: bytes
     ) -> dict[str, Any] | None:
         """Path ids and body as FastAPI's fields validate them, or None for anything that
         is FastAPI's to answer (see the module's docstring)."""
@@ -221,12 +237,3 @@ class Snelpad:
             return None
         argumenten[commando.body.name] = verzoek
         return argumenten
-
-    async def _endpoint(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Inside the app's exception handling: what FastAPI's route would do from here."""
-        commando, argumenten = scope.pop(_GEKOZEN)
-        request = Request(scope, receive)
-        argumenten[commando.request_naam] = request
-        argumenten[commando.opdracht_naam] = await opdracht_van(request)
-        antwoord: Response = await commando.route.endpoint(**argumenten)
-        await antwoord(scope, receive, send)
