@@ -27,6 +27,10 @@ from eventsourcing.utils import retry
 from psycopg import ClientCursor
 from psycopg.sql import SQL, Composable, Identifier
 
+# The advisory lock whoever creates tables at start-up (events, views) holds meanwhile,
+# so that processes starting together create them in turn.
+TABELLEN_SLOT = "hashtext('zorgroute.tabellen')"
+
 
 def _tekst(statement: Any) -> str:
     return str(statement.as_string(None) if isinstance(statement, Composable) else statement)
@@ -49,6 +53,17 @@ class EenRondgangRecorder(PostgresApplicationRecorder):
             ).format(Identifier(datastore.schema), Identifier(events_table_name))
         )
         self._per_aantal: dict[int, str] = {}
+
+    def create_table(self) -> None:
+        # Behind a lock: CREATE TYPE and CREATE TABLE IF NOT EXISTS are not safe when
+        # processes start together on a new schema (several API workers): the loser
+        # fails on PostgreSQL's catalogue key and its worker does not start.
+        with self.datastore.get_connection() as slot:
+            slot.execute(f"SELECT pg_advisory_lock({TABELLEN_SLOT})")
+            try:
+                super().create_table()
+            finally:
+                slot.execute(f"SELECT pg_advisory_unlock({TABELLEN_SLOT})")
 
     def _statement(self, aantal: int) -> str:
         # One text per number of events in a save (a group commit has a few sizes).

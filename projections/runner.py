@@ -30,6 +30,7 @@ import structlog
 from eventsourcing import persistence as es_persistence
 from eventsourcing.application import Application
 
+from infrastructure.pg_recorder import TABELLEN_SLOT
 from projections.basis import Projectie, Wijziging
 from projections.opslag import Cursor, Opslag
 from projections.volger import Volger
@@ -106,6 +107,9 @@ class Projectierunner:
 
     def installeer(self) -> None:
         with self.opslag.transactie() as cur:
+            if cur.dialect == "postgres":
+                # Processes starting together create their tables in turn.
+                cur.execute(f"SELECT pg_advisory_xact_lock({TABELLEN_SLOT})")
             cur.execute(f"CREATE TABLE IF NOT EXISTS projectie_status ({STATUS_DDL})")
             for projectie in self.projecties.values():
                 rij = cur.execute(

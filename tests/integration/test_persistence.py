@@ -217,3 +217,28 @@ def test_postgres_save_waits_for_the_events_table_lock(
         houder.rollback()
     draad.join(timeout=10)
     assert klaar.is_set()
+
+
+def test_processes_starting_together_on_a_new_schema_all_get_their_tables(
+    settings: Settings,
+) -> None:
+    """Several API workers start at once on an empty schema: each creates the events
+    table 'if not exists', which PostgreSQL does not make safe under concurrency."""
+    if settings.is_sqlite:
+        pytest.skip("alleen PostgreSQL")
+    start = threading.Barrier(4)
+    fouten: list[BaseException] = []
+
+    def begin() -> None:
+        start.wait()
+        try:
+            Notities(env=eventsourcing_env(settings)).close()
+        except BaseException as fout:
+            fouten.append(fout)
+
+    draden = [threading.Thread(target=begin) for _ in range(4)]
+    for draad in draden:
+        draad.start()
+    for draad in draden:
+        draad.join()
+    assert fouten == []
