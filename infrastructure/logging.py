@@ -6,6 +6,7 @@ data; :func:`verwijder_persoonsgegevens` is the safety net for when one slips th
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import sys
@@ -79,6 +80,7 @@ class Toegangsregel:
 
     def __init__(self) -> None:
         self.aan = _niveau <= logging.INFO
+        self._spoelen_gepland = False
 
     def schrijf(self, velden: dict[str, Any]) -> None:
         if not self.aan:
@@ -87,7 +89,27 @@ class Toegangsregel:
         velden["level"] = "info"
         velden["timestamp"] = datetime.now(UTC)
         # sys.stdout at call time, as structlog's PrintLogger (tests swap it).
-        print(orjson.dumps(velden, default=str, option=orjson.OPT_UTC_Z).decode(), flush=True)
+        uit = sys.stdout
+        uit.write(orjson.dumps(velden, default=str, option=orjson.OPT_UTC_Z).decode() + "\n")
+        self._spoel(uit)
+
+    def _spoel(self, uit: Any) -> None:
+        """Flush at the end of this turn of the event loop, once for the lines of every
+        request that finished in it: a flush is a system call, during which the group
+        commit's thread takes the GIL (~4 % of a command's CPU in bench.inproces). A line
+        waits for no more than that turn. Outside a loop: at once."""
+        try:
+            lus = asyncio.get_running_loop()
+        except RuntimeError:
+            uit.flush()
+            return
+        if not self._spoelen_gepland:
+            self._spoelen_gepland = True
+            lus.call_soon(self._gespoeld, uit)
+
+    def _gespoeld(self, uit: Any) -> None:
+        self._spoelen_gepland = False
+        uit.flush()
 
 
 def configure_logging(level: str = "INFO") -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import logging
 import re
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -84,3 +87,34 @@ def test_the_request_line_follows_the_configured_level(
     configure_logging("WARNING")
     Toegangsregel().schrijf(_velden())
     assert capsys.readouterr().out == ""
+
+
+class _Uitvoer(io.StringIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.gespoeld = 0
+
+    def flush(self) -> None:
+        self.gespoeld += 1
+        super().flush()
+
+
+def test_request_lines_are_flushed_once_per_turn_of_the_event_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    configure_logging("INFO")
+    uit = _Uitvoer()
+    monkeypatch.setattr(sys, "stdout", uit)
+    regel = Toegangsregel()
+
+    async def beurt() -> None:
+        regel.schrijf(_velden())
+        regel.schrijf(_velden())
+        assert uit.gespoeld == 0
+        await asyncio.sleep(0)
+        assert uit.gespoeld == 1
+
+    asyncio.run(beurt())
+    regel.schrijf(_velden())  # outside an event loop: at once
+    assert uit.gespoeld == 2
+    assert len(uit.getvalue().splitlines()) == 3
