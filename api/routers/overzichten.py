@@ -69,6 +69,16 @@ def _json(resultaat: dict[str, Any]) -> Response:
     return Response(orjson.dumps(resultaat), media_type="application/json")
 
 
+# What a date of the agenda or caseload may be: windows around it (a look-ahead, a
+# deadline) must stay within the calendar Python can count in.
+EERSTE_DAG, LAATSTE_DAG = date(1900, 1, 1), date(9000, 12, 31)
+
+
+def _dag(veld: str, dag: date | None) -> None:
+    if dag is not None and not EERSTE_DAG <= dag <= LAATSTE_DAG:
+        _ongeldig(veld, "kies een datum tussen 1900 en 9000")
+
+
 def _ongeldig(veld: str, melding: str, plek: str = "query") -> None:
     raise RequestValidationError(
         [{"type": "value_error", "loc": (plek, veld), "msg": melding, "melding": melding}]
@@ -132,6 +142,7 @@ def agenda(
     datum: date | None = None,
     formaat: Literal["json", "csv", "ics"] | None = None,
 ) -> Any:
+    _dag("datum", datum)
     service.poortwachter.overzicht(gebruiker, "agenda", bron)
     school = _school(gebruiker)
     dag = datum or service.vandaag()
@@ -167,6 +178,7 @@ def werkvoorraad(
     medewerker: Annotated[str | None, Query(max_length=200)] = None,
     peildatum: date | None = None,
 ) -> Response:
+    _dag("peildatum", peildatum)
     wie = medewerker or gebruiker.sub
     soort = "werkvoorraad" if wie == gebruiker.sub else "werkvoorraad_ander"
     service.poortwachter.overzicht(gebruiker, soort, bron)

@@ -213,3 +213,12 @@ def test_the_accountability_report_suppresses_small_counts_in_every_format(
         422,
         "ongeldige_invoer",
     )
+
+
+def test_a_date_at_the_edge_of_the_calendar_is_refused_not_a_server_error(
+    zc: Medewerker,
+) -> None:
+    for pad in ("/werkvoorraad?peildatum=0001-01-02", "/agenda/ozs?datum=9999-12-31"):
+        antwoord = zc.get(pad)
+        assert antwoord.status_code == 422, pad
+        assert "tussen 1900 en 9000" in antwoord.text
