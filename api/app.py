@@ -169,9 +169,12 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Built here, off the event loop: connecting may block for a while. A service
-        # passed in belongs to the caller: used as is, never closed here.
+        # passed in belongs to the caller: never closed here (its saves on this loop are
+        # switched off again when the app stops).
         eigen = service is None
         app.state.service = service or await run_in_threadpool(_bouw_service, settings)
+        # Commands are saved on this loop where the database allows (PostgreSQL).
+        await app.state.service.open_op_lus()
         weergaven = _Weergaven(app, settings)
         await run_in_threadpool(weergaven.start)
         wacht = None
@@ -192,6 +195,7 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
                 wacht.stop()
             await run_in_threadpool(weergaven.stop)
             gebouwd, app.state.service = app.state.service, None
+            await gebouwd.sluit_op_lus()
             if eigen:
                 await run_in_threadpool(_sluit_service, gebouwd)
 

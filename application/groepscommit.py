@@ -13,7 +13,9 @@ gets the IntegrityError (and retries on fresh state).
 Requests come from threads (`bewaar`) or from the API's event loop (`bewaar_async`),
 which must not block on a save: when such a request would lead, the group commit's own
 writer thread stores the group instead, and the loop's requests get their outcome as
-a future resolved on their loop.
+a future resolved on their loop. Where the database allows an async save (PostgreSQL),
+the API hands its loop one (`op_lus`): that loop's requests are then stored on the loop
+itself, a group at a time, without the writer thread.
 """
 
 from __future__ import annotations
@@ -21,14 +23,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Recording
 
+from application.stappen import Bewaar, Stappen, voer_uit, voer_uit_async
+
 Opslaan = Callable[..., list[Recording[Any]]]
+OpslaanOpLus = Callable[[Sequence[Any]], Awaitable[list[Recording[Any]]]]
 
 
 @dataclass(eq=False)
@@ -75,6 +80,13 @@ def _rond_af(groep: Sequence[_Verzoek]) -> None:
             lus.call_soon_threadsafe(_los_op, verzoeken)
 
 
+def _afgebroken(groep: Sequence[_Verzoek]) -> None:
+    # Whatever happened while storing, nobody is left waiting forever.
+    for verzoek in groep:
+        if verzoek.opnames is None and verzoek.fout is None:
+            verzoek.fout = RuntimeError("groepscommit afgebroken")
+
+
 def _los_op(verzoeken: list[_Verzoek]) -> None:
     for verzoek in verzoeken:
         verzoek.los_op()
@@ -97,6 +109,11 @@ class GroepsCommit:
         self._wachtrij: list[_Verzoek] = []
         self._bezig = False
         self._schrijver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groepscommit")
+        # Set by `op_lus`: the event loop whose requests are stored on that loop itself.
+        self._lus: asyncio.AbstractEventLoop | None = None
+        self._opslaan_op_lus: OpslaanOpLus | None = None
+        self._lus_rij: list[_Verzoek] = []
+        self._lus_schrijver: asyncio.Task[None] | None = None
         # For the benchmark and the tests: how many saves served how many commands.
         self.transacties = 0
         self.opdrachten = 0
@@ -117,11 +134,48 @@ class GroepsCommit:
 
     async def bewaar_async(self, gebeurtenissen: Sequence[Any]) -> list[Recording[Any]]:
         """`bewaar` for a caller on an event loop: awaits, never blocks the loop."""
-        verzoek = _Verzoek(gebeurtenissen, toekomst=asyncio.get_running_loop().create_future())
-        if self._sluit_aan(verzoek):
+        lus = asyncio.get_running_loop()
+        verzoek = _Verzoek(gebeurtenissen, toekomst=lus.create_future())
+        if lus is self._lus and self._opslaan_op_lus is not None:
+            self._lus_rij.append(verzoek)
+            if self._lus_schrijver is None:
+                self._lus_schrijver = lus.create_task(self._schrijf_op_lus(self._opslaan_op_lus))
+        elif self._sluit_aan(verzoek):
             self._schrijver.submit(self._leid)
         assert verzoek.toekomst is not None
         return await verzoek.toekomst
+
+    def op_lus(self, opslaan: OpslaanOpLus | None) -> None:
+        """From now on (None: no longer) the running event loop's requests are stored on
+        that loop by `opslaan`, an async save (over an async database connection): no
+        writer thread and no hand-over to it and back, and the GIL does not change hands
+        for a save. Under load the writer thread waited milliseconds for the GIL while
+        the loop served requests, and a command waited for its save as long
+        (bench/README.md). Still one save at a time: requests that arrive meanwhile form
+        the next group."""
+        self._lus = asyncio.get_running_loop() if opslaan is not None else None
+        self._opslaan_op_lus = opslaan
+
+    async def op_lus_gestopt(self) -> None:
+        """`op_lus(None)`, once the loop's saves in progress are done."""
+        schrijver = self._lus_schrijver
+        self.op_lus(None)
+        if schrijver is not None:
+            await schrijver
+
+    async def _schrijf_op_lus(self, opslaan: OpslaanOpLus) -> None:
+        try:
+            while self._lus_rij:
+                groep = self._lus_rij[: self._max_groep]
+                del self._lus_rij[: self._max_groep]
+                try:
+                    await voer_uit_async(self._groep_stappen(groep), opslaan)
+                finally:
+                    _afgebroken(groep)
+                    for verzoek in groep:
+                        verzoek.los_op()
+        finally:
+            self._lus_schrijver = None
 
     def _sluit_aan(self, verzoek: _Verzoek) -> bool:
         """Queue the request; True when nobody is storing, so it must lead."""
@@ -141,12 +195,11 @@ class GroepsCommit:
             groep = self._wachtrij[: self._max_groep]
             del self._wachtrij[: self._max_groep]
         try:
-            self._bewaar_groep(groep)
+            voer_uit(
+                self._groep_stappen(groep), lambda gebeurtenissen: self._opslaan(*gebeurtenissen)
+            )
         finally:
-            # Whatever happened, nobody is left waiting forever.
-            for verzoek in groep:
-                if verzoek.opnames is None and verzoek.fout is None:
-                    verzoek.fout = RuntimeError("groepscommit afgebroken")
+            _afgebroken(groep)
             _rond_af(groep)
             self._geef_door()
 
@@ -161,13 +214,15 @@ class GroepsCommit:
                 return
         self._schrijver.submit(self._leid)
 
-    def _bewaar_groep(self, groep: list[_Verzoek]) -> None:
+    def _groep_stappen(self, groep: list[_Verzoek]) -> Stappen[None]:
+        """A group stored as steps (application/stappen.py), so that the writer thread and
+        the event loop store it alike: in one save, or one by one after a conflict."""
         if len(groep) > 1:
             try:
-                opnames = self._opslaan(*(g for v in groep for g in v.gebeurtenissen))
+                opnames = yield Bewaar([g for v in groep for g in v.gebeurtenissen])
             except IntegrityError:
                 pass  # someone in the group lost a race: find out who, one by one
-            except BaseException as fout:
+            except Exception as fout:
                 # Not a conflict (the database is away, ...): every member fails alike,
                 # exactly as each would have failed alone.
                 for verzoek in groep:
@@ -178,8 +233,8 @@ class GroepsCommit:
                 return
         for verzoek in groep:
             try:
-                verzoek.opnames = self._opslaan(*verzoek.gebeurtenissen)
-            except BaseException as fout:
+                verzoek.opnames = yield Bewaar(verzoek.gebeurtenissen)
+            except Exception as fout:
                 verzoek.fout = fout
             self.transacties += 1
             self.opdrachten += 1

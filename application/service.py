@@ -3,14 +3,15 @@ every read is scoped to the caller's school (`Lezen`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import pydantic
 from eventsourcing.application import Application
+from eventsourcing.persistence import Notification, Recording, StoredEvent
 
 from application.fouten import CasusNietGevonden, OngeldigeInvoer
 from application.gebruiker import Gebruiker
@@ -32,6 +33,15 @@ NEDERLAND = ZoneInfo("Europe/Amsterdam")
 
 def _nu() -> datetime:
     return datetime.now(UTC)
+
+
+@runtime_checkable
+class OpslaanOpLus(Protocol):
+    """A recorder that can also save on an event loop (infrastructure/pg_recorder.py)."""
+
+    async def insert_events_async(self, stored_events: Sequence[StoredEvent]) -> list[int]: ...
+
+    async def sluit_async(self) -> None: ...
 
 
 class Zorgroute(Wijzigen, Lezen, Application[UUID]):
@@ -56,6 +66,39 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
         self.na_opslaan: list[Callable[[int], None]] = []
         self.groepscommit = GroepsCommit(self.save)
         self.laatst_bewaard = LaatstBewaard()
+
+    async def open_op_lus(self) -> None:
+        """Store the commands of the running event loop (the API's) on that loop, where
+        the recorder can (PostgreSQL); otherwise they keep the group commit's thread."""
+        if isinstance(self.recorder, OpslaanOpLus):
+            self.groepscommit.op_lus(self._bewaar_op_lus)
+
+    async def sluit_op_lus(self) -> None:
+        """Undo `open_op_lus`, after the saves in progress (on the same loop)."""
+        await self.groepscommit.op_lus_gestopt()
+        if isinstance(self.recorder, OpslaanOpLus):
+            await self.recorder.sluit_async()
+
+    async def _bewaar_op_lus(self, gebeurtenissen: Sequence[Any]) -> list[Recording[Any]]:
+        """`save` of domain events, on the event loop: what the library's `save` does for
+        them here (no snapshots are configured, and with fast-forward nothing goes into
+        the aggregate cache): map, insert, and the recordings as its EventStore makes."""
+        assert isinstance(self.recorder, OpslaanOpLus)
+        opgeslagen = [self.mapper.to_stored_event(e) for e in gebeurtenissen]
+        ids = await self.recorder.insert_events_async(opgeslagen)
+        return [
+            Recording(
+                d,
+                Notification(
+                    originator_id=s.originator_id,
+                    originator_version=s.originator_version,
+                    topic=s.topic,
+                    state=s.state,
+                    id=n,
+                ),
+            )
+            for d, s, n in zip(gebeurtenissen, opgeslagen, ids, strict=True)
+        ]
 
     def vandaag(self) -> date:
         return self._klok().astimezone(NEDERLAND).date()

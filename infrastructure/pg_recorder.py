@@ -18,18 +18,44 @@ extended protocol allows only one statement per query.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg
+from eventsourcing import persistence as es
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
-from psycopg import ClientCursor
+from psycopg import AsyncClientCursor, ClientCursor
 from psycopg.sql import SQL, Composable, Identifier
 
 # The advisory lock whoever creates tables at start-up (events, views) holds meanwhile,
 # so that processes starting together create them in turn.
 TABELLEN_SLOT = "hashtext('zorgroute.tabellen')"
+
+
+# The library's retry of a save over a lost connection, kept for the async save too.
+POGINGEN = 10
+WACHTTIJD = 0.2
+# psycopg's errors as the library's datastore turns them into its own (first match).
+_VERTALING: tuple[tuple[type[psycopg.Error], type[es.PersistenceError]], ...] = (
+    (psycopg.InterfaceError, es.InterfaceError),
+    (psycopg.OperationalError, es.OperationalError),
+    (psycopg.DataError, es.DataError),
+    (psycopg.IntegrityError, es.IntegrityError),
+    (psycopg.InternalError, es.InternalError),
+    (psycopg.ProgrammingError, es.ProgrammingError),
+    (psycopg.NotSupportedError, es.NotSupportedError),
+    (psycopg.DatabaseError, es.DatabaseError),
+    (psycopg.Error, es.PersistenceError),
+)
+
+
+def _vertaald(fout: psycopg.Error) -> es.PersistenceError:
+    soort = next(eigen for theirs, eigen in _VERTALING if isinstance(fout, theirs))
+    return soort(str(fout))
 
 
 def _tekst(statement: Any) -> str:
@@ -53,6 +79,8 @@ class EenRondgangRecorder(PostgresApplicationRecorder):
             ).format(Identifier(datastore.schema), Identifier(events_table_name))
         )
         self._per_aantal: dict[int, str] = {}
+        # The async save's connection and the event loop it belongs to (`insert_events_async`).
+        self._op_lus: tuple[asyncio.AbstractEventLoop, psycopg.AsyncConnection[Any]] | None = None
 
     def create_table(self) -> None:
         # Behind a lock: CREATE TYPE and CREATE TABLE IF NOT EXISTS are not safe when
@@ -74,15 +102,12 @@ class EenRondgangRecorder(PostgresApplicationRecorder):
             self._per_aantal[aantal] = statement
         return statement
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    @retry((InterfaceError, OperationalError), max_attempts=POGINGEN, wait=WACHTTIJD)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         if not stored_events:
             return []
-        waarden: list[Any] = []
-        for e in stored_events:
-            waarden += (e.originator_id, e.originator_version, e.topic, e.state)
         with self.datastore.get_connection() as conn, ClientCursor(conn) as curs:
-            curs.execute(self._statement(len(stored_events)), waarden)
+            curs.execute(self._statement(len(stored_events)), _waarden(stored_events))
             # One result per statement; only the INSERT's has rows: the ids, in the order
             # of the VALUES (as the library's own insert returns them).
             ids: list[int] = []
@@ -91,3 +116,62 @@ class EenRondgangRecorder(PostgresApplicationRecorder):
                     ids = [rij["notification_id"] for rij in curs.fetchall()]
                 if not curs.nextset():
                     return ids
+
+    async def insert_events_async(self, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """`insert_events` on the caller's event loop, over an async connection of that
+        loop's own: the same one query (lock, NOTIFY and insert in one implicit
+        transaction), the same errors, the same retry over a lost connection. Meant for
+        one caller per loop that saves one group at a time (the group commit's writer on
+        the loop); the connection is made at the first save, `sluit_async` closes it."""
+        if not stored_events:
+            return []
+        statement, waarden = self._statement(len(stored_events)), _waarden(stored_events)
+        for poging in range(1, POGINGEN + 1):
+            try:
+                verbinding = await self._verbinding_op_lus()
+                async with AsyncClientCursor(verbinding) as curs:
+                    await curs.execute(statement, waarden)
+                    ids: list[int] = []
+                    while True:
+                        if curs.description is not None:
+                            ids = [rij[0] for rij in await curs.fetchall()]
+                        if not curs.nextset():
+                            return ids
+            except (psycopg.OperationalError, psycopg.InterfaceError) as fout:
+                await self.sluit_async()  # broken: the next try connects anew
+                if poging == POGINGEN:
+                    raise _vertaald(fout) from fout
+                await asyncio.sleep(WACHTTIJD)
+            except psycopg.Error as fout:
+                raise _vertaald(fout) from fout
+        raise AssertionError("onbereikbaar")
+
+    async def _verbinding_op_lus(self) -> psycopg.AsyncConnection[Any]:
+        lus = asyncio.get_running_loop()
+        if self._op_lus is not None:
+            eigen_lus, verbinding = self._op_lus
+            if eigen_lus is not lus:
+                raise RuntimeError("de async-verbinding hoort bij een andere event loop")
+            if not verbinding.closed:
+                return verbinding
+        gegevens = {k: v for k, v in self.datastore.pool.kwargs.items() if k != "row_factory"}
+        verbinding = await psycopg.AsyncConnection.connect(
+            autocommit=True, connect_timeout=max(1, int(self.datastore.pool.timeout)), **gegevens
+        )
+        self._op_lus = (lus, verbinding)
+        return verbinding
+
+    async def sluit_async(self) -> None:
+        """Close the async save's connection (on its own event loop)."""
+        if self._op_lus is not None:
+            _, verbinding = self._op_lus
+            self._op_lus = None
+            with contextlib.suppress(psycopg.Error):
+                await verbinding.close()
+
+
+def _waarden(stored_events: Sequence[StoredEvent]) -> list[Any]:
+    waarden: list[Any] = []
+    for e in stored_events:
+        waarden += (e.originator_id, e.originator_version, e.topic, e.state)
+    return waarden

@@ -236,3 +236,15 @@ def test_een_datum_buiten_het_jaar_voor_een_opp_is_ongeldige_invoer(zc: Medewerk
         409,
         "instemming_ontbreekt",
     )
+
+
+def test_on_postgresql_the_api_saves_commands_on_its_own_event_loop(
+    omgeving: Omgeving, zc: Medewerker
+) -> None:
+    zc.meld(leerling())
+    service = omgeving.client.app.state.service  # type: ignore[attr-defined]
+    op_lus = getattr(service.recorder, "_op_lus", None)
+    if omgeving.settings.is_sqlite:
+        assert service.groepscommit._lus is None  # SQLite: the writer thread
+    else:
+        assert service.groepscommit._lus is not None and op_lus is not None

@@ -1,0 +1,110 @@
+"""On PostgreSQL the API's commands are saved on its event loop (over an async
+connection of the recorder's own): the same rows, ids, NOTIFY and errors as a save from
+a thread, and a lost connection is made again."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+import psycopg
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+from application.service import Zorgroute
+from infrastructure.persistence import postgres_doel
+from infrastructure.pg_recorder import EenRondgangRecorder
+from infrastructure.settings import Settings
+from tests.integration.conftest import GESPREK, MENTOR, maak_service, signaal
+
+T = TypeVar("T")
+
+
+@pytest.fixture
+def pg_service(settings: Settings) -> Iterator[Zorgroute]:
+    if settings.is_sqlite:
+        pytest.skip("alleen PostgreSQL: SQLite bewaart via de schrijfdraad")
+    service = maak_service(settings)
+    try:
+        yield service
+    finally:
+        service.close()
+
+
+def _op_de_lus(service: Zorgroute, werk: Callable[[], Awaitable[T]]) -> T:
+    async def lus() -> T:
+        await service.open_op_lus()
+        try:
+            return await werk()
+        finally:
+            await service.sluit_op_lus()
+
+    return asyncio.run(lus())
+
+
+def test_commands_saved_on_the_loop_are_stored_as_from_a_thread(
+    settings: Settings, pg_service: Zorgroute
+) -> None:
+    recorder = pg_service.recorder
+    assert isinstance(recorder, EenRondgangRecorder)
+    doel = postgres_doel(settings.database_url)
+    with psycopg.connect(**doel.verbinding(), autocommit=True) as luisteraar:
+        luisteraar.execute(f'LISTEN "{recorder.channel_name}"')
+
+        async def twee() -> Any:
+            nieuw = await pg_service.asynchroon(pg_service.meld_signaal_stappen(MENTOR, signaal()))
+            gesprek = pg_service.handel_stappen(MENTOR, nieuw.casus_id, "gesprekken", GESPREK)
+            gesprek = await pg_service.asynchroon(gesprek)
+            assert recorder._op_lus is not None  # saved over the loop's own connection
+            return nieuw, gesprek
+
+        nieuw, gesprek = _op_de_lus(pg_service, twee)
+        meldingen = list(luisteraar.notifies(timeout=5, stop_after=1))
+    assert meldingen and {m.channel for m in meldingen} == {recorder.channel_name}
+    # A thread's save afterwards continues the same log and the same file.
+    derde = pg_service.handel(MENTOR, nieuw.casus_id, "gesprekken", GESPREK)
+    notificaties = recorder.select_notifications(start=1, limit=100)
+    assert [n.originator_version for n in notificaties] == [1, 2, 3, 4]
+    assert [n.id for n in notificaties][-2:] == [gesprek.positie, derde.positie]
+    assert pg_service.repository.get(nieuw.casus_id).version == 4
+    assert [n.topic for n in notificaties][-2:] == ["zorgroute:GesprekGevoerd"] * 2
+
+
+def test_a_save_on_the_loop_of_a_taken_version_stores_nothing_of_it(
+    pg_service: Zorgroute,
+) -> None:
+    nieuw = pg_service.meld_signaal(MENTOR, signaal())
+    casus = pg_service.repository.get(nieuw.casus_id)
+    kopie = pg_service.repository.get(nieuw.casus_id)
+    casus.voer_gesprek(actor=MENTOR.actor, **GESPREK)
+    kopie.voer_gesprek(actor=MENTOR.actor, **GESPREK)
+    pg_service.save(casus)
+
+    async def verloren() -> None:
+        await pg_service._bewaar_op_lus(kopie.collect_events())
+
+    with pytest.raises(IntegrityError):
+        _op_de_lus(pg_service, verloren)
+    assert pg_service.repository.get(nieuw.casus_id).version == casus.version
+
+
+def test_a_save_on_the_loop_connects_again_when_its_connection_was_cut(
+    settings: Settings, pg_service: Zorgroute
+) -> None:
+    recorder = pg_service.recorder
+    assert isinstance(recorder, EenRondgangRecorder)
+    doel = postgres_doel(settings.database_url)
+
+    async def afgebroken() -> Any:
+        eerste = await pg_service.asynchroon(pg_service.meld_signaal_stappen(MENTOR, signaal()))
+        assert recorder._op_lus is not None
+        pid = recorder._op_lus[1].info.backend_pid
+        with psycopg.connect(**doel.verbinding(), autocommit=True) as beheer:
+            beheer.execute("SELECT pg_terminate_backend(%s)", [pid])
+        stappen = pg_service.handel_stappen(MENTOR, eerste.casus_id, "gesprekken", GESPREK)
+        return await pg_service.asynchroon(stappen)
+
+    tweede = _op_de_lus(pg_service, afgebroken)
+    assert tweede.versie == 3
+    assert pg_service.repository.get(tweede.casus_id).version == 3
