@@ -66,11 +66,14 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
         self.na_opslaan: list[Callable[[int], None]] = []
         self.groepscommit = GroepsCommit(self.save)
         self.laatst_bewaard = LaatstBewaard()
+        # The recorder as `OpslaanOpLus`, once `open_op_lus` found it can be one.
+        self._recorder_op_lus: OpslaanOpLus
 
     async def open_op_lus(self) -> None:
         """Store the commands of the running event loop (the API's) on that loop, where
         the recorder can (PostgreSQL); otherwise they keep the group commit's thread."""
         if isinstance(self.recorder, OpslaanOpLus):
+            self._recorder_op_lus = self.recorder
             self.groepscommit.op_lus(self._bewaar_op_lus)
 
     async def sluit_op_lus(self) -> None:
@@ -83,9 +86,8 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
         """`save` of domain events, on the event loop: what the library's `save` does for
         them here (no snapshots are configured, and with fast-forward nothing goes into
         the aggregate cache): map, insert, and the recordings as its EventStore makes."""
-        assert isinstance(self.recorder, OpslaanOpLus)
         opgeslagen = [self.mapper.to_stored_event(e) for e in gebeurtenissen]
-        ids = await self.recorder.insert_events_async(opgeslagen)
+        ids = await self._recorder_op_lus.insert_events_async(opgeslagen)
         return [
             Recording(
                 d,

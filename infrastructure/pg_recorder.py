@@ -131,12 +131,10 @@ class EenRondgangRecorder(PostgresApplicationRecorder):
                 verbinding = await self._verbinding_op_lus()
                 async with AsyncClientCursor(verbinding) as curs:
                     await curs.execute(statement, waarden)
-                    ids: list[int] = []
-                    while True:
-                        if curs.description is not None:
-                            ids = [rij[0] for rij in await curs.fetchall()]
-                        if not curs.nextset():
-                            return ids
+                    # The INSERT's result, the last one, holds the ids.
+                    while curs.nextset():
+                        pass
+                    return [rij[0] for rij in await curs.fetchall()]
             except (psycopg.OperationalError, psycopg.InterfaceError) as fout:
                 await self.sluit_async()  # broken: the next try connects anew
                 if poging == POGINGEN:
