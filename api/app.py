@@ -191,13 +191,18 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
             yield
         finally:
             gc.unfreeze()
-            if wacht is not None:
-                wacht.stop()
-            await run_in_threadpool(weergaven.stop)
-            gebouwd, app.state.service = app.state.service, None
-            await gebouwd.sluit_op_lus()
-            if eigen:
-                await run_in_threadpool(_sluit_service, gebouwd)
+            gebouwd = app.state.service
+            try:
+                if wacht is not None:
+                    wacht.stop()
+                await run_in_threadpool(weergaven.stop)
+            finally:
+                app.state.service = None
+                try:
+                    await gebouwd.sluit_op_lus()
+                finally:
+                    if eigen:
+                        await run_in_threadpool(_sluit_service, gebouwd)
 
     app = FastAPI(
         title="Zorgroute",

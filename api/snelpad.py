@@ -25,6 +25,7 @@ replayed, so every refusal FastAPI or the middleware gives is still theirs, word
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,8 @@ from api.koppen import koppen_van
 from api.opdracht import opdracht_van
 
 _FOUT = "zorgroute.snelpad.fout"
+# 19 digits or more: possibly an integer past 64 bits.
+_LANG_GETAL = re.compile(rb"\d{19}")
 
 
 async def _werp_op(scope: Scope, receive: Receive, send: Send) -> None:
@@ -177,6 +180,8 @@ class Snelpad:
             return
         scope.update(kind)
         request = Request(scope, receive)
+        # Read already: whatever reads it again (a handler) gets it from the request.
+        request._body = body
         argumenten[commando.request_naam] = request
         try:
             # What FastAPI's route would do from here.
@@ -217,9 +222,11 @@ class Snelpad:
         is FastAPI's to answer (see the module's docstring)."""
         if koppen.get("content-type", "").lower() != "application/json":
             return None
+        if _LANG_GETAL.search(body):
+            return None  # orjson would read an integer past 64 bits as a float
         try:
-            # What orjson accepts, json.loads (Starlette's `Request.json`) reads alike;
-            # what it refuses (NaN, huge integers, lone surrogates) FastAPI judges.
+            # Otherwise what orjson accepts, json.loads (Starlette's `Request.json`) reads
+            # alike; what it refuses (NaN, infinities, lone surrogates) FastAPI judges.
             gegevens = orjson.loads(body)
         except orjson.JSONDecodeError:
             return None

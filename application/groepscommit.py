@@ -157,11 +157,14 @@ class GroepsCommit:
         self._opslaan_op_lus = opslaan
 
     async def op_lus_gestopt(self) -> None:
-        """`op_lus(None)`, once the loop's saves in progress are done."""
+        """`op_lus(None)` for the running loop (not for another loop that took over since),
+        once its saves in progress are done: shielded, so that a shutdown cancelled
+        meanwhile does not cut a save off halfway."""
         schrijver = self._lus_schrijver
-        self.op_lus(None)
+        if self._lus is asyncio.get_running_loop():
+            self.op_lus(None)
         if schrijver is not None:
-            await schrijver
+            await asyncio.shield(schrijver)
 
     async def _schrijf_op_lus(self, opslaan: OpslaanOpLus) -> None:
         try:
@@ -176,6 +179,11 @@ class GroepsCommit:
                         verzoek.los_op()
         finally:
             self._lus_schrijver = None
+            # Only when the writer itself was cancelled or broke: nobody waits forever.
+            gestrand, self._lus_rij = self._lus_rij, []
+            _afgebroken(gestrand)
+            for verzoek in gestrand:
+                verzoek.los_op()
 
     def _sluit_aan(self, verzoek: _Verzoek) -> bool:
         """Queue the request; True when nobody is storing, so it must lead."""

@@ -80,7 +80,9 @@ class Toegangsregel:
 
     def __init__(self) -> None:
         self.aan = _niveau <= logging.INFO
-        self._spoelen_gepland = False
+        # The loop a flush is scheduled on; another loop (a loop that closed before the
+        # flush ran, a test's next client) schedules its own.
+        self._gepland_op: asyncio.AbstractEventLoop | None = None
 
     def schrijf(self, velden: dict[str, Any]) -> None:
         if not self.aan:
@@ -103,13 +105,31 @@ class Toegangsregel:
         except RuntimeError:
             uit.flush()
             return
-        if not self._spoelen_gepland:
-            self._spoelen_gepland = True
+        if self._gepland_op is not lus:
+            self._gepland_op = lus
             lus.call_soon(self._gespoeld, uit)
 
     def _gespoeld(self, uit: Any) -> None:
-        self._spoelen_gepland = False
+        self._gepland_op = None
         uit.flush()
+
+
+class _Regels:
+    """structlog's output: like its PrintLogger, to whatever sys.stdout is at call time
+    (tests swap it), but each line with its newline in one write, so that the request
+    lines written meanwhile on the event loop never land between a line and its end."""
+
+    def msg(self, message: str) -> None:
+        uit = sys.stdout
+        uit.write(message + "\n")
+        uit.flush()
+
+    log = debug = info = warn = warning = msg
+    fatal = failure = err = error = critical = exception = msg
+
+
+def _regels(*_: Any) -> _Regels:
+    return _Regels()
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -129,9 +149,7 @@ def configure_logging(level: str = "INFO") -> None:
             structlog.processors.JSONRenderer(serializer=_orjson_dumps),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(niveau),
-        # No file argument: the logger then writes to whatever sys.stdout is at call time
-        # (tests and process supervisors may swap it after configuration).
-        logger_factory=structlog.PrintLoggerFactory(),
+        logger_factory=_regels,
         cache_logger_on_first_use=False,
     )
 

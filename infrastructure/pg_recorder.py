@@ -79,19 +79,17 @@ class EenRondgangRecorder(PostgresApplicationRecorder):
             ).format(Identifier(datastore.schema), Identifier(events_table_name))
         )
         self._per_aantal: dict[int, str] = {}
-        # The async save's connection and the event loop it belongs to (`insert_events_async`).
-        self._op_lus: tuple[asyncio.AbstractEventLoop, psycopg.AsyncConnection[Any]] | None = None
+        # The async saves' connections, one per event loop (`insert_events_async`).
+        self._op_lussen: dict[asyncio.AbstractEventLoop, psycopg.AsyncConnection[Any]] = {}
 
     def create_table(self) -> None:
         # Behind a lock: CREATE TYPE and CREATE TABLE IF NOT EXISTS are not safe when
         # processes start together on a new schema (several API workers): the loser
         # fails on PostgreSQL's catalogue key and its worker does not start.
-        with self.datastore.get_connection() as slot:
+        # Held by a connection of its own: closing it releases the lock, whatever happens.
+        with psycopg.connect(autocommit=True, **self._gegevens()) as slot:
             slot.execute(f"SELECT pg_advisory_lock({TABELLEN_SLOT})")
-            try:
-                super().create_table()
-            finally:
-                slot.execute(f"SELECT pg_advisory_unlock({TABELLEN_SLOT})")
+            super().create_table()
 
     def _statement(self, aantal: int) -> str:
         # One text per number of events in a save (a group commit has a few sizes).
@@ -122,7 +120,9 @@ class EenRondgangRecorder(PostgresApplicationRecorder):
         loop's own: the same one query (lock, NOTIFY and insert in one implicit
         transaction), the same errors, the same retry over a lost connection. Meant for
         one caller per loop that saves one group at a time (the group commit's writer on
-        the loop); the connection is made at the first save, `sluit_async` closes it."""
+        the loop); the connection is made at the first save, `sluit_async` closes it.
+        A save that committed but whose answer the lost connection took is tried again
+        and then fails on its own (file, version) keys, as the library's retry does."""
         if not stored_events:
             return []
         statement, waarden = self._statement(len(stored_events)), _waarden(stored_events)
@@ -146,24 +146,32 @@ class EenRondgangRecorder(PostgresApplicationRecorder):
 
     async def _verbinding_op_lus(self) -> psycopg.AsyncConnection[Any]:
         lus = asyncio.get_running_loop()
-        if self._op_lus is not None:
-            eigen_lus, verbinding = self._op_lus
-            if eigen_lus is not lus:
-                raise RuntimeError("de async-verbinding hoort bij een andere event loop")
-            if not verbinding.closed:
-                return verbinding
-        gegevens = {k: v for k, v in self.datastore.pool.kwargs.items() if k != "row_factory"}
-        verbinding = await psycopg.AsyncConnection.connect(
-            autocommit=True, connect_timeout=max(1, int(self.datastore.pool.timeout)), **gegevens
-        )
-        self._op_lus = (lus, verbinding)
+        verbinding = self._op_lussen.get(lus)
+        if verbinding is not None and not verbinding.closed:
+            return verbinding
+        for andere in [lus_ for lus_ in self._op_lussen if lus_.is_closed()]:
+            # Its loop is gone (an app stopped without closing it): close it bluntly.
+            self._op_lussen.pop(andere).pgconn.finish()
+        verbinding = await psycopg.AsyncConnection.connect(autocommit=True, **self._gegevens())
+        self._op_lussen[lus] = verbinding
         return verbinding
 
+    def _gegevens(self) -> dict[str, Any]:
+        """How the library's pool connects, plus TCP keepalives: a save must not wait
+        forever on a database host that stopped answering."""
+        gegevens = {k: v for k, v in self.datastore.pool.kwargs.items() if k != "row_factory"}
+        return gegevens | {
+            "connect_timeout": max(1, int(self.datastore.pool.timeout)),
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        }
+
     async def sluit_async(self) -> None:
-        """Close the async save's connection (on its own event loop)."""
-        if self._op_lus is not None:
-            _, verbinding = self._op_lus
-            self._op_lus = None
+        """Close the running event loop's async connection, if it has one."""
+        verbinding = self._op_lussen.pop(asyncio.get_running_loop(), None)
+        if verbinding is not None:
             with contextlib.suppress(psycopg.Error):
                 await verbinding.close()
 

@@ -109,6 +109,7 @@ def test_commands_and_their_refusals_answer_and_log_as_fastapi_alone(
         (f"{dossier}/gesprekken", b"{niet json", JSON),
         (f"{dossier}/gesprekken", b"[1, 2]", JSON),
         (f"{dossier}/gesprekken", b'{"met": NaN}', JSON),
+        (f"{dossier}/gesprekken", b'{"met": 123456789012345678901234567890}', JSON),
         (f"{dossier}/gesprekken", b"[" * 5000 + b"]" * 5000, JSON),
         (f"{dossier}/gesprekken", _json({**GESPREK, "met": "buurman"}), JSON),
         (f"{dossier}/gesprekken", _json({**GESPREK, "onbekend": 1}), JSON),
@@ -136,7 +137,7 @@ def test_commands_and_their_refusals_answer_and_log_as_fastapi_alone(
         _zelfde(tweeling, pad, inhoud, koppen)
 
     regels = _logregels(capsys.readouterr().out)
-    assert len(regels) == 2 * 34
+    assert len(regels) == 2 * 35
     assert regels[0::2] == regels[1::2]  # each request went to both apps in turn
 
 

@@ -56,7 +56,8 @@ def test_commands_saved_on_the_loop_are_stored_as_from_a_thread(
             nieuw = await pg_service.asynchroon(pg_service.meld_signaal_stappen(MENTOR, signaal()))
             gesprek = pg_service.handel_stappen(MENTOR, nieuw.casus_id, "gesprekken", GESPREK)
             gesprek = await pg_service.asynchroon(gesprek)
-            assert recorder._op_lus is not None  # saved over the loop's own connection
+            # Saved over the loop's own connection.
+            assert asyncio.get_running_loop() in recorder._op_lussen
             return nieuw, gesprek
 
         nieuw, gesprek = _op_de_lus(pg_service, twee)
@@ -98,8 +99,7 @@ def test_a_save_on_the_loop_connects_again_when_its_connection_was_cut(
 
     async def afgebroken() -> Any:
         eerste = await pg_service.asynchroon(pg_service.meld_signaal_stappen(MENTOR, signaal()))
-        assert recorder._op_lus is not None
-        pid = recorder._op_lus[1].info.backend_pid
+        pid = recorder._op_lussen[asyncio.get_running_loop()].info.backend_pid
         with psycopg.connect(**doel.verbinding(), autocommit=True) as beheer:
             beheer.execute("SELECT pg_terminate_backend(%s)", [pid])
         stappen = pg_service.handel_stappen(MENTOR, eerste.casus_id, "gesprekken", GESPREK)

@@ -380,3 +380,26 @@ def test_switching_the_loop_off_waits_for_its_saves_and_then_uses_the_writer_thr
     finally:
         commit.sluit()
     assert opslag.aanroepen == [("b",)]  # after switching off: the writer thread
+
+
+def test_a_cancelled_writer_on_the_loop_leaves_no_command_waiting() -> None:
+    opslag = OpslagOpLus()
+    commit = GroepsCommit(Opslag())
+
+    async def lus() -> list[Any]:
+        commit.op_lus(opslag)
+        taken = [asyncio.ensure_future(commit.bewaar_async(["a"]))]
+        while not opslag.aanroepen:
+            await asyncio.sleep(0)
+        # "b" and "c" queue up behind the save of "a", which is under way.
+        taken += [asyncio.ensure_future(commit.bewaar_async([g])) for g in "bc"]
+        await asyncio.sleep(0)
+        assert len(commit._lus_rij) == 2 and commit._lus_schrijver is not None
+        commit._lus_schrijver.cancel()  # as when the loop shuts down mid-save
+        return await asyncio.wait_for(asyncio.gather(*taken, return_exceptions=True), 5)
+
+    try:
+        uitkomsten = asyncio.run(lus())
+    finally:
+        commit.sluit()
+    assert [type(u) for u in uitkomsten] == [RuntimeError] * 3

@@ -118,3 +118,35 @@ def test_request_lines_are_flushed_once_per_turn_of_the_event_loop(
     regel.schrijf(_velden())  # outside an event loop: at once
     assert uit.gespoeld == 2
     assert len(uit.getvalue().splitlines()) == 3
+
+
+def test_a_flush_a_closed_loop_never_ran_does_not_stop_the_next_loops_flushes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    configure_logging("INFO")
+    uit = _Uitvoer()
+    monkeypatch.setattr(sys, "stdout", uit)
+    regel = Toegangsregel()
+    oude = asyncio.new_event_loop()
+    oude.close()
+    regel._gepland_op = oude  # scheduled there, and the loop closed before it ran
+
+    async def beurt() -> None:
+        regel.schrijf(_velden())
+        await asyncio.sleep(0)
+        assert uit.gespoeld == 1
+
+    asyncio.run(beurt())
+
+
+def test_structlog_lines_are_written_whole_to_the_current_stdout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    configure_logging("INFO")
+    uit = _Uitvoer()
+    monkeypatch.setattr(sys, "stdout", uit)
+    geschreven: list[str] = []
+    monkeypatch.setattr(uit, "write", lambda tekst: geschreven.append(tekst) or len(tekst))
+    structlog.get_logger().warning("iets_mis", casus_id="c1")
+    assert len(geschreven) == 1 and geschreven[0].endswith("}\n")
+    assert json.loads(geschreven[0])["event"] == "iets_mis"
