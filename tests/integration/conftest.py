@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -116,3 +117,24 @@ def twee_met_log(settings: Settings, log: Toegangslog) -> Iterator[tuple[Zorgrou
     finally:
         a.close()
         b.close()
+
+
+def tegelijk(functie: Callable[[], object], aantal: int = 4) -> list[BaseException]:
+    """Run `functie` in `aantal` threads that start at the same moment (as processes
+    starting together); returns what they raised."""
+    start = threading.Barrier(aantal)
+    fouten: list[BaseException] = []
+
+    def draai() -> None:
+        start.wait()
+        try:
+            functie()
+        except BaseException as fout:
+            fouten.append(fout)
+
+    draden = [threading.Thread(target=draai) for _ in range(aantal)]
+    for draad in draden:
+        draad.start()
+    for draad in draden:
+        draad.join()
+    return fouten

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from infrastructure.persistence import database_bereikbaar, eventsourcing_env, postgres_doel
 from infrastructure.settings import Settings
+from tests.integration.conftest import tegelijk
 
 
 class _DomainEvent(BaseModel):
@@ -226,19 +227,4 @@ def test_processes_starting_together_on_a_new_schema_all_get_their_tables(
     table 'if not exists', which PostgreSQL does not make safe under concurrency."""
     if settings.is_sqlite:
         pytest.skip("alleen PostgreSQL")
-    start = threading.Barrier(4)
-    fouten: list[BaseException] = []
-
-    def begin() -> None:
-        start.wait()
-        try:
-            Notities(env=eventsourcing_env(settings)).close()
-        except BaseException as fout:
-            fouten.append(fout)
-
-    draden = [threading.Thread(target=begin) for _ in range(4)]
-    for draad in draden:
-        draad.start()
-    for draad in draden:
-        draad.join()
-    assert fouten == []
+    assert tegelijk(lambda: Notities(env=eventsourcing_env(settings)).close()) == []

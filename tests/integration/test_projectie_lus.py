@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 
@@ -14,7 +13,7 @@ from projections.basis import Projectie, Wijziging
 from projections.opslag import Cursor
 from projections.runner import Projectierunner
 from projections.samenstelling import alle_projecties, weergave_opslag
-from tests.integration.conftest import MENTOR, Weergaven, signaal
+from tests.integration.conftest import MENTOR, Weergaven, signaal, tegelijk
 
 
 class Tussendoor(Projectie):
@@ -177,22 +176,12 @@ def test_projectors_starting_together_on_a_new_schema_all_get_their_tables(
 ) -> None:
     if settings.is_sqlite:
         pytest.skip("alleen PostgreSQL: SQLite heeft één schrijver tegelijk")
-    start = threading.Barrier(4)
-    fouten: list[BaseException] = []
 
     def installeer() -> None:
         opslag = weergave_opslag(settings)
-        start.wait()
         try:
             Projectierunner(weergaven.service, opslag, alle_projecties()).installeer()
-        except BaseException as fout:
-            fouten.append(fout)
         finally:
             opslag.sluit()
 
-    draden = [threading.Thread(target=installeer) for _ in range(4)]
-    for draad in draden:
-        draad.start()
-    for draad in draden:
-        draad.join()
-    assert fouten == []
+    assert tegelijk(installeer) == []

@@ -99,12 +99,19 @@ class _Uitvoer(io.StringIO):
         super().flush()
 
 
+def _telt_spoelingen(monkeypatch: pytest.MonkeyPatch) -> _Uitvoer:
+    """Logging at INFO, into a stdout that counts its flushes. Called in the test itself:
+    pytest's own capture sets sys.stdout again between a fixture and the test."""
+    configure_logging("INFO")
+    uitvoer = _Uitvoer()
+    monkeypatch.setattr(sys, "stdout", uitvoer)
+    return uitvoer
+
+
 def test_request_lines_are_flushed_once_per_turn_of_the_event_loop(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    configure_logging("INFO")
-    uit = _Uitvoer()
-    monkeypatch.setattr(sys, "stdout", uit)
+    uit = _telt_spoelingen(monkeypatch)
     regel = Toegangsregel()
 
     async def beurt() -> None:
@@ -123,9 +130,7 @@ def test_request_lines_are_flushed_once_per_turn_of_the_event_loop(
 def test_a_flush_a_closed_loop_never_ran_does_not_stop_the_next_loops_flushes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    configure_logging("INFO")
-    uit = _Uitvoer()
-    monkeypatch.setattr(sys, "stdout", uit)
+    uit = _telt_spoelingen(monkeypatch)
     regel = Toegangsregel()
     oude = asyncio.new_event_loop()
     oude.close()
@@ -142,9 +147,7 @@ def test_a_flush_a_closed_loop_never_ran_does_not_stop_the_next_loops_flushes(
 def test_structlog_lines_are_written_whole_to_the_current_stdout(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    configure_logging("INFO")
-    uit = _Uitvoer()
-    monkeypatch.setattr(sys, "stdout", uit)
+    uit = _telt_spoelingen(monkeypatch)
     geschreven: list[str] = []
     monkeypatch.setattr(uit, "write", lambda tekst: geschreven.append(tekst) or len(tekst))
     structlog.get_logger().warning("iets_mis", casus_id="c1")
