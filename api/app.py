@@ -245,16 +245,13 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
     ):
         app.include_router(router)
     # Added last = outermost: every answer, a 413 too, gets a request id and a log line.
-    # Right inside that, the command routes' short way in (api/snelpad.py); their table is
+    # Innermost of ours, the command routes' short way in (api/snelpad.py); their table is
     # built now, so that a route it cannot feed stops the app at start-up.
+    app.add_middleware(
+        Snelpad, fastapi=app, routes=Opdrachtroutes([signalen.router, commandos.router])
+    )
     app.add_middleware(DatabasewachtMiddleware)
     app.add_middleware(BodyLimietMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(
-        Snelpad,
-        fastapi=app,
-        routes=Opdrachtroutes([signalen.router, commandos.router]),
-        max_bytes=settings.max_body_bytes,
-    )
     app.add_middleware(VerzoekMiddleware)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     return app

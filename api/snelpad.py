@@ -3,23 +3,24 @@
 Every command route takes the same four things: the file's id from the path, one JSON
 body model, the request and `Opdracht` (api/opdracht.py). FastAPI finds such a route by
 trying the app's routes in turn (over forty, in included routers, each try juggling its
-scope) and feeds it through its general dependency solver, and every request first
-passes the app's middleware: in the in-process load of bench.opdrachten the routing and
-solving were ~0.64 M of the API's ~2.1 M instructions per command and the five layers
-between the access log and the route another ~0.06 ms of CPU (bench/README.md).
-`Snelpad` is a middleware right inside the access log (VerzoekMiddleware): it finds the
-command's route by its last path segment and feeds that route's own endpoint itself,
-validating path and body with the route's own FastAPI fields: the command's code is the
-route's code, and the OpenAPI document still comes from the routes. What the endpoint
-raises goes through the app's own exception handlers (Starlette's ExceptionMiddleware
-with the handlers FastAPI gives its own), so a refusal is answered as from the route;
-a command that succeeds does not pass that layer.
+scope) and feeds it through its general dependency solver, and every request passes
+FastAPI's exception middleware, exit stack and router: in the in-process load of
+bench.opdrachten the routing and solving were ~0.64 M of the API's ~2.1 M instructions
+per command (bench/README.md). `Snelpad`, the innermost of the app's own middleware
+(inside the access log, the body limit and the database probe, which it leaves to them),
+finds the command's route by its last path segment and feeds that route's own endpoint
+itself, validating path and body with the route's own FastAPI fields: the command's code
+is the route's code, and the OpenAPI document still comes from the routes. What the
+endpoint raises, and the body limit's 413 while the body is read, goes through the app's
+own exception handlers (Starlette's ExceptionMiddleware with the handlers FastAPI gives
+its own), so a refusal is answered as from the route; a command that succeeds does not
+pass that layer.
 
 It only takes what FastAPI would take without a word. A body that is not exactly
 `application/json`, not a JSON object, or fails its field, a path id its field refuses,
-a body over the size limit, a database the probe says is away, and any dependency
-override (tests) go on to the app (size limit, database probe, routing) with the body
-replayed, so every refusal FastAPI or the middleware gives is still theirs, word for word.
+a client gone midway and any dependency override (tests) go on to FastAPI's handling of
+the same request with the body replayed, so every refusal FastAPI gives is still its
+own, word for word.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, APIRouter
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -140,13 +142,10 @@ def _opnieuw(gelezen: bytes, heel: bool, receive: Receive) -> Receive:
 class Snelpad:
     """ASGI middleware: well-formed commands straight to their endpoint (module docs)."""
 
-    def __init__(
-        self, app: ASGIApp, *, fastapi: FastAPI, routes: Opdrachtroutes, max_bytes: int
-    ) -> None:
+    def __init__(self, app: ASGIApp, *, fastapi: FastAPI, routes: Opdrachtroutes) -> None:
         self.app = app
         self._fastapi = fastapi
         self._routes = routes
-        self._max_bytes = max_bytes
         # The handlers FastAPI gives its own ExceptionMiddleware (500/Exception belong to
         # the outermost layer, as there).
         handlers: Mapping[Any, Any] = {
@@ -160,25 +159,24 @@ class Snelpad:
             scope["type"] == "http"
             and scope["method"] == "POST"
             and not self._fastapi.dependency_overrides
-            and not self._database_weg()
         ):
             gekozen = self._routes.kies(scope)
         if gekozen is None:
             await self.app(scope, receive, send)
             return
         commando, kind = gekozen
-        koppen = koppen_van(scope)
-        lengte = koppen.get("content-length", "")
-        if lengte.isdigit() and int(lengte) > self._max_bytes:
-            await self.app(scope, receive, send)  # the size limit answers, unread
+        scope.update(kind)
+        try:
+            body, heel = await self._lees(receive)
+        except StarletteHTTPException as fout:
+            # The size limit outside (413), raised while reading, as in FastAPI's route.
+            await self._fout(fout, scope, receive, send)
             return
-        body, heel = await self._lees(receive)
-        argumenten = self._argumenten(commando, koppen, kind, body) if heel else None
+        argumenten = self._argumenten(commando, koppen_van(scope), kind, body) if heel else None
         if argumenten is None:
-            # FastAPI's (or the size limit's) to answer: the app gets the body again.
+            # FastAPI's to answer: the app gets the body again.
             await self.app(scope, _opnieuw(body, heel, receive), send)
             return
-        scope.update(kind)
         request = Request(scope, receive)
         # Read already: whatever reads it again (a handler) gets it from the request.
         request._body = body
@@ -188,30 +186,25 @@ class Snelpad:
             argumenten[commando.opdracht_naam] = await opdracht_van(request)
             antwoord: Response = await commando.route.endpoint(**argumenten)
         except Exception as fout:
-            # Answered by the app's own handlers, as from the route; none: a 500 outside.
-            scope[_FOUT] = fout
-            await self._fouten(scope, receive, send)
+            await self._fout(fout, scope, receive, send)
             return
         await antwoord(scope, receive, send)
 
-    def _database_weg(self) -> bool:
-        wacht = self._fastapi.state.databasewacht
-        return wacht is not None and bool(wacht.weg.is_set())
+    async def _fout(self, fout: Exception, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answered by the app's own handlers, as from the route; none: a 500 outside."""
+        scope[_FOUT] = fout
+        await self._fouten(scope, receive, send)
 
-    async def _lees(self, receive: Receive) -> tuple[bytes, bool]:
-        """The body and True; or what was read and False once it passes the size limit
-        or the client goes away midway (the app answers those as it would)."""
+    @staticmethod
+    async def _lees(receive: Receive) -> tuple[bytes, bool]:
+        """The body and True; or what was read and False when the client went away
+        midway (the app answers that as it would)."""
         delen: list[bytes] = []
-        gelezen = 0
         while True:
             bericht = await receive()
             if bericht["type"] != "http.request":
                 return b"".join(delen), False  # gone midway (http.disconnect)
-            deel = bericht.get("body", b"")
-            delen.append(deel)
-            gelezen += len(deel)
-            if gelezen > self._max_bytes:
-                return b"".join(delen), False
+            delen.append(bericht.get("body", b""))
             if not bericht.get("more_body", False):
                 return b"".join(delen), True
 
