@@ -109,9 +109,9 @@ class GroepsCommit:
         self._wachtrij: list[_Verzoek] = []
         self._bezig = False
         self._schrijver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groepscommit")
-        # Set by `op_lus`: the event loop whose requests are stored on that loop itself.
-        self._lus: asyncio.AbstractEventLoop | None = None
-        self._opslaan_op_lus: OpslaanOpLus | None = None
+        # Set by `op_lus`: the event loop whose requests are stored on that loop itself,
+        # and how.
+        self._op_lus: tuple[asyncio.AbstractEventLoop, OpslaanOpLus] | None = None
         self._lus_rij: list[_Verzoek] = []
         self._lus_schrijver: asyncio.Task[None] | None = None
         # For the benchmark and the tests: how many saves served how many commands.
@@ -136,10 +136,10 @@ class GroepsCommit:
         """`bewaar` for a caller on an event loop: awaits, never blocks the loop."""
         lus = asyncio.get_running_loop()
         verzoek = _Verzoek(gebeurtenissen, toekomst=lus.create_future())
-        if lus is self._lus and self._opslaan_op_lus is not None:
+        if self._op_lus is not None and self._op_lus[0] is lus:
             self._lus_rij.append(verzoek)
             if self._lus_schrijver is None:
-                self._lus_schrijver = lus.create_task(self._schrijf_op_lus(self._opslaan_op_lus))
+                self._lus_schrijver = lus.create_task(self._schrijf_op_lus(self._op_lus[1]))
         elif self._sluit_aan(verzoek):
             self._schrijver.submit(self._leid)
         assert verzoek.toekomst is not None
@@ -153,15 +153,14 @@ class GroepsCommit:
         the loop served requests, and a command waited for its save as long
         (bench/README.md). Still one save at a time: requests that arrive meanwhile form
         the next group."""
-        self._lus = asyncio.get_running_loop() if opslaan is not None else None
-        self._opslaan_op_lus = opslaan
+        self._op_lus = (asyncio.get_running_loop(), opslaan) if opslaan is not None else None
 
     async def op_lus_gestopt(self) -> None:
         """`op_lus(None)` for the running loop (not for another loop that took over since),
         once its saves in progress are done: shielded, so that a shutdown cancelled
         meanwhile does not cut a save off halfway."""
         schrijver = self._lus_schrijver
-        if self._lus is asyncio.get_running_loop():
+        if self._op_lus is not None and self._op_lus[0] is asyncio.get_running_loop():
             self.op_lus(None)
         if schrijver is not None:
             await asyncio.shield(schrijver)

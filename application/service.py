@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -66,14 +66,11 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
         self.na_opslaan: list[Callable[[int], None]] = []
         self.groepscommit = GroepsCommit(self.save)
         self.laatst_bewaard = LaatstBewaard()
-        # The recorder as `OpslaanOpLus`, once `open_op_lus` found it can be one.
-        self._recorder_op_lus: OpslaanOpLus
 
     async def open_op_lus(self) -> None:
         """Store the commands of the running event loop (the API's) on that loop, where
         the recorder can (PostgreSQL); otherwise they keep the group commit's thread."""
         if isinstance(self.recorder, OpslaanOpLus):
-            self._recorder_op_lus = self.recorder
             self.groepscommit.op_lus(self._bewaar_op_lus)
 
     async def sluit_op_lus(self) -> None:
@@ -87,7 +84,8 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
         them here (no snapshots are configured, and with fast-forward nothing goes into
         the aggregate cache): map, insert, and the recordings as its EventStore makes."""
         opgeslagen = [self.mapper.to_stored_event(e) for e in gebeurtenissen]
-        ids = await self._recorder_op_lus.insert_events_async(opgeslagen)
+        # Only handed to the group commit by `open_op_lus`, which checked the recorder.
+        ids = await cast(OpslaanOpLus, self.recorder).insert_events_async(opgeslagen)
         return [
             Recording(
                 d,
