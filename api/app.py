@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import structlog
@@ -168,41 +168,38 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Built here, off the event loop: connecting may block for a while. A service
-        # passed in belongs to the caller: never closed here (its saves on this loop are
-        # switched off again when the app stops).
-        eigen = service is None
-        app.state.service = service or await run_in_threadpool(_bouw_service, settings)
-        # Commands are saved on this loop where the database allows (PostgreSQL).
-        await app.state.service.open_op_lus()
-        weergaven = _Weergaven(app, settings)
-        await run_in_threadpool(weergaven.start)
-        wacht = None
-        if not settings.is_sqlite:  # a local file does not go away; a server can
-            wacht = Databasewacht(lambda: database_bereikbaar(settings))
-            wacht.start()
-        app.state.databasewacht = wacht
-        # What exists now (FastAPI's and pydantic's ~1 200 validators, the routes) lives as
-        # long as the process: out of the collector's sight, so that a full collection
-        # (otherwise 60-80 ms, every few dozen larger reads) walks only request garbage.
-        gc.collect()
-        gc.freeze()
-        try:
+        # Each part's stop is registered as it starts: they stop in reverse order, each
+        # even when one before it failed, and a start-up that fails halfway stops what
+        # already ran.
+        async with AsyncExitStack() as stoppen:
+            # Built here, off the event loop: connecting may block for a while. A service
+            # passed in belongs to the caller: never closed here (its saves on this loop
+            # are switched off again when the app stops).
+            gebouwd = service or await run_in_threadpool(_bouw_service, settings)
+            if service is None:
+                stoppen.push_async_callback(run_in_threadpool, _sluit_service, gebouwd)
+            # Commands are saved on this loop where the database allows (PostgreSQL).
+            await gebouwd.open_op_lus()
+            stoppen.push_async_callback(gebouwd.sluit_op_lus)
+            app.state.service = gebouwd
+            stoppen.callback(setattr, app.state, "service", None)
+            weergaven = _Weergaven(app, settings)
+            await run_in_threadpool(weergaven.start)
+            stoppen.push_async_callback(run_in_threadpool, weergaven.stop)
+            app.state.databasewacht = None
+            if not settings.is_sqlite:  # a local file does not go away; a server can
+                wacht = Databasewacht(lambda: database_bereikbaar(settings))
+                wacht.start()
+                stoppen.callback(wacht.stop)
+                app.state.databasewacht = wacht
+            # What exists now (FastAPI's and pydantic's ~1 200 validators, the routes)
+            # lives as long as the process: out of the collector's sight, so that a full
+            # collection (otherwise 60-80 ms, every few dozen larger reads) walks only
+            # request garbage.
+            gc.collect()
+            gc.freeze()
+            stoppen.callback(gc.unfreeze)
             yield
-        finally:
-            gc.unfreeze()
-            gebouwd = app.state.service
-            try:
-                if wacht is not None:
-                    wacht.stop()
-                await run_in_threadpool(weergaven.stop)
-            finally:
-                app.state.service = None
-                try:
-                    await gebouwd.sluit_op_lus()
-                finally:
-                    if eigen:
-                        await run_in_threadpool(_sluit_service, gebouwd)
 
     app = FastAPI(
         title="Zorgroute",
