@@ -34,6 +34,7 @@ from infrastructure.pg_recorder import TABELLEN_SLOT
 from projections.basis import Projectie, Wijziging
 from projections.opslag import Cursor, Opslag
 from projections.volger import Volger
+from projections.wekker import Wekker
 
 log = structlog.get_logger("zorgroute.projecties")
 
@@ -61,8 +62,6 @@ class _Verschoven(Exception):
 # bench.opdrachten, 8 clients (~270 commands/s): with this the projector's CPU per
 # command fell from 1.3-1.4 ms to 0.7 ms.
 PAUZE_PER_GEBEURTENIS = 0.004
-# How soon the LISTEN thread notices that the loop is busy again and stops listening.
-LUISTER_STAP = 0.05
 
 
 def _nu() -> str:
@@ -96,10 +95,8 @@ class Projectierunner:
         self.min_pauze = min_pauze
         self.max_pauze = max(max_pauze, min_pauze)
         self._volger = Volger(app)
-        self._wekker = threading.Event()
-        # Set while the loop waits for work: only then is a NOTIFY worth listening to.
-        self._stil = threading.Event()
         self._stop = threading.Event()
+        self._wekker = Wekker(self._stop)
         self._draden: list[threading.Thread] = []
         self._verwerk_slot = threading.Lock()
 
@@ -141,14 +138,17 @@ class Projectierunner:
         self.installeer()
         self.hervat_gestopte()
         self._stop.clear()
-        self._stil.clear()
+        self._wekker.begin()
         hoofd = threading.Thread(target=self._lus, name="projecties", daemon=True)
         self._draden = [hoofd]
         kanaal = getattr(self.app.recorder, "channel_name", None)
         if self.opslag.dialect == "postgres" and kanaal:
             self._draden.append(
                 threading.Thread(
-                    target=self._luister, args=(kanaal,), name="projecties-listen", daemon=True
+                    target=self._wekker.luister,
+                    args=(self.opslag.luister_verbinding, kanaal),
+                    name="projecties-listen",
+                    daemon=True,
                 )
             )
         for draad in self._draden:
@@ -156,21 +156,18 @@ class Projectierunner:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
-        self._wekker.set()
-        self._stil.set()
+        self._wekker.stop()
         for draad in self._draden:
             draad.join(timeout=timeout)
         self._draden = []
 
     def wek(self, *_: Any) -> None:
-        self._wekker.set()
+        self._wekker.wek()
 
     def _lus(self) -> None:
         while not self._stop.is_set():
             begin = time.monotonic()
-            # Cleared before the read: a notification from here on is for an event this
-            # round may not see, so the wait below must not sleep through it.
-            self._wekker.clear()
+            self._wekker.voor_de_ronde()
             gelezen = 0
             try:
                 gelezen = self.verwerk_beschikbaar(tot_het_einde=False)
@@ -179,41 +176,14 @@ class Projectierunner:
                 self._stop.wait(min(5.0, self.poll_seconden * 4))
             if gelezen:
                 # Under a stream of commands the next round follows the pause, wake-up or
-                # not: nothing needs to listen meanwhile (see `_luister`).
-                self._stil.clear()
+                # not: nothing needs to listen meanwhile (projections/wekker.py).
+                self._wekker.bezig()
                 pauze = min(self.max_pauze, self.min_pauze + gelezen * PAUZE_PER_GEBEURTENIS)
                 rust = pauze - (time.monotonic() - begin)
                 if rust > 0:
                     self._stop.wait(rust)
                 continue
-            self._stil.set()
-            self._wekker.wait(self.poll_seconden)
-
-    def _luister(self, kanaal: str) -> None:
-        """Wake the loop on NOTIFY, listening only while the loop is idle. Every commit
-        that notifies a listener wakes its backend and this thread; under a stream of
-        commands that was ~0.07 ms of CPU per command between PostgreSQL and this
-        process (bench/README.md), for a loop that reads again after each pause anyway."""
-        while not self._stop.is_set():
-            try:
-                verbinding = self.opslag.luister_verbinding()
-                assert verbinding is not None
-                with verbinding:
-                    while not self._stop.is_set():
-                        self._stil.wait()
-                        if self._stop.is_set():
-                            return
-                        verbinding.execute(f'LISTEN "{kanaal}"')
-                        # A commit after the loop's last read and before this LISTEN
-                        # notified nobody: one more round reads it.
-                        self._wekker.set()
-                        while self._stil.is_set() and not self._stop.is_set():
-                            for _ in verbinding.notifies(timeout=LUISTER_STAP, stop_after=1):
-                                self._wekker.set()
-                        verbinding.execute(f'UNLISTEN "{kanaal}"')
-            except Exception as fout:
-                log.warning("projecties_listen_fout", fout=type(fout).__name__)
-                self._stop.wait(1.0)
+            self._wekker.wacht(self.poll_seconden)
 
     # ---- processing ------------------------------------------------------------------
 

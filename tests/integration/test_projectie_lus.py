@@ -121,7 +121,7 @@ def test_an_idle_projector_wakes_on_a_notification_not_on_its_poll(
     runner.poll_seconden = 60.0  # only a notification can bring the file in time
     runner.start()
     try:
-        assert _wacht_tot(runner._stil.is_set)  # idle, so listening
+        assert _wacht_tot(runner._wekker.is_stil)  # idle, so listening
         time.sleep(0.2)  # the LISTEN thread's own first round has come and gone
         _meld(weergaven, 0)  # saved by the service: NOTIFY, nothing calls `wek`
         assert _wacht_tot(lambda: _gezien(weergaven) == 1)
