@@ -7,11 +7,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
+from uuid import UUID
 
 import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from application.resultaat import Resultaat
 from application.service import Zorgroute
 from infrastructure.persistence import postgres_doel
 from infrastructure.pg_recorder import EenRondgangRecorder
@@ -32,6 +34,25 @@ def pg_service(settings: Settings) -> Iterator[Zorgroute]:
         service.close()
 
 
+@pytest.fixture
+def recorder(pg_service: Zorgroute) -> EenRondgangRecorder:
+    assert isinstance(pg_service.recorder, EenRondgangRecorder)
+    return pg_service.recorder
+
+
+def _verbinding(settings: Settings) -> psycopg.Connection[Any]:
+    """A connection of the test's own to the same database."""
+    return psycopg.connect(**postgres_doel(settings.database_url).verbinding(), autocommit=True)
+
+
+async def _meld(service: Zorgroute) -> Resultaat:
+    return await service.asynchroon(service.meld_signaal_stappen(MENTOR, signaal()))
+
+
+async def _gesprek(service: Zorgroute, casus_id: UUID) -> Resultaat:
+    return await service.asynchroon(service.handel_stappen(MENTOR, casus_id, "gesprekken", GESPREK))
+
+
 def _op_de_lus(service: Zorgroute, werk: Callable[[], Awaitable[T]]) -> T:
     async def lus() -> T:
         await service.open_op_lus()
@@ -44,18 +65,14 @@ def _op_de_lus(service: Zorgroute, werk: Callable[[], Awaitable[T]]) -> T:
 
 
 def test_commands_saved_on_the_loop_are_stored_as_from_a_thread(
-    settings: Settings, pg_service: Zorgroute
+    settings: Settings, pg_service: Zorgroute, recorder: EenRondgangRecorder
 ) -> None:
-    recorder = pg_service.recorder
-    assert isinstance(recorder, EenRondgangRecorder)
-    doel = postgres_doel(settings.database_url)
-    with psycopg.connect(**doel.verbinding(), autocommit=True) as luisteraar:
+    with _verbinding(settings) as luisteraar:
         luisteraar.execute(f'LISTEN "{recorder.channel_name}"')
 
         async def twee() -> Any:
-            nieuw = await pg_service.asynchroon(pg_service.meld_signaal_stappen(MENTOR, signaal()))
-            gesprek = pg_service.handel_stappen(MENTOR, nieuw.casus_id, "gesprekken", GESPREK)
-            gesprek = await pg_service.asynchroon(gesprek)
+            nieuw = await _meld(pg_service)
+            gesprek = await _gesprek(pg_service, nieuw.casus_id)
             # Saved over the loop's own connection.
             assert asyncio.get_running_loop() in recorder._op_lussen
             return nieuw, gesprek
@@ -91,19 +108,14 @@ def test_a_save_on_the_loop_of_a_taken_version_stores_nothing_of_it(
 
 
 def test_a_save_on_the_loop_connects_again_when_its_connection_was_cut(
-    settings: Settings, pg_service: Zorgroute
+    settings: Settings, pg_service: Zorgroute, recorder: EenRondgangRecorder
 ) -> None:
-    recorder = pg_service.recorder
-    assert isinstance(recorder, EenRondgangRecorder)
-    doel = postgres_doel(settings.database_url)
-
-    async def afgebroken() -> Any:
-        eerste = await pg_service.asynchroon(pg_service.meld_signaal_stappen(MENTOR, signaal()))
+    async def afgebroken() -> Resultaat:
+        eerste = await _meld(pg_service)
         pid = recorder._op_lussen[asyncio.get_running_loop()].info.backend_pid
-        with psycopg.connect(**doel.verbinding(), autocommit=True) as beheer:
+        with _verbinding(settings) as beheer:
             beheer.execute("SELECT pg_terminate_backend(%s)", [pid])
-        stappen = pg_service.handel_stappen(MENTOR, eerste.casus_id, "gesprekken", GESPREK)
-        return await pg_service.asynchroon(stappen)
+        return await _gesprek(pg_service, eerste.casus_id)
 
     tweede = _op_de_lus(pg_service, afgebroken)
     assert tweede.versie == 3
