@@ -211,6 +211,44 @@ class Poortwachter:
             reden_noodtoegang=bron.noodtoegang if actie == "noodtoegang" else None,
         )
 
+    def zoekopdracht(
+        self,
+        g: Gebruiker,
+        soort: str,
+        filters: dict[str, str | None],
+        dossiers: Iterable[tuple[str, str | None]],
+        bron: Bron | None,
+        actie: Actie = "zoeken",
+    ) -> None:
+        """Record a search that tells about a person or names files: one entry for the
+        search (`object`: what was asked) and one per file named, in one transaction.
+        Called once the answer is made, before it leaves: its own entries are never in
+        it, so a search of the log cannot feed on itself."""
+        if self.logboek is None:
+            return
+        nu, bron = datetime.now(UTC), bron or GEEN_BRON
+        object = self.zoekobject(soort, filters)
+        regel = mag_overzicht(g, soort).regel
+        genoemd: dict[str | None, str | None] = {None: None}  # the search itself: no file
+        for casus_id, pseudoniem in dossiers:
+            genoemd[casus_id] = genoemd.get(casus_id) or pseudoniem
+        self.logboek.schrijf_alle(
+            [
+                self._regel(g, nu, actie, "toegestaan", regel, object, bron, g.school, casus_id, p)
+                for casus_id, p in genoemd.items()
+            ]
+        )
+
+    @staticmethod
+    def zoekobject(soort: str, filters: dict[str, str | None]) -> str:
+        """`soort?veld=waarde&…` for the given filters, escaped as in a URL."""
+        delen = [
+            f"{veld}={waarde.replace('%', '%25').replace('&', '%26').replace('=', '%3D')}"
+            for veld, waarde in filters.items()
+            if waarde is not None
+        ]
+        return f"{soort}?{'&'.join(delen)}" if delen else soort
+
 
 # ---- what a role may see of a file ------------------------------------------------------
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any, Literal
+from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 
@@ -12,9 +14,43 @@ from api.formaten import als_bestand, kies_formaat
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
 from api.routers.overzichten import _school
-from projections import audittrail
+from application.fouten import CasusNietGevonden
+from application.gebruiker import Gebruiker
+from application.service import Zorgroute
+from projections import audittrail, casussen
+from projections.runner import Projectierunner
 
 router = APIRouter(prefix=API_PREFIX, tags=["audit"])
+
+
+def tijd(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def genoemde_dossiers(
+    service: Zorgroute,
+    runner: Projectierunner,
+    gebruiker: Gebruiker,
+    items: Iterable[dict[str, Any]],
+) -> list[tuple[str, str | None]]:
+    """Each file these items name, once, with its pseudonym if it is anonymous now: the
+    access log names an anonymous file only so. From the case list; a file that view has
+    not reached yet is read from the store."""
+    ids = list(dict.fromkeys(str(i["casus_id"]) for i in items if i.get("casus_id")))
+    rijen = {str(r["casus_id"]): r for r in casussen.rijen(runner.opslag, _school(gebruiker), ids)}
+    uitkomst: list[tuple[str, str | None]] = []
+    for casus_id in ids:
+        rij = rijen.get(casus_id)
+        if rij is not None:
+            uitkomst.append((casus_id, rij["pseudoniem"] if rij["anoniem"] else None))
+            continue
+        try:
+            casus = service.dossier(gebruiker, UUID(casus_id))
+        except (CasusNietGevonden, ValueError):
+            uitkomst.append((casus_id, None))  # no file of this school: nothing to hide
+            continue
+        uitkomst.append((casus_id, casus.pseudoniem if casus.anoniem else None))
+    return uitkomst
 
 
 @router.get(
@@ -78,6 +114,17 @@ def gebruiker_trail(
     items = audittrail.gebruiker_trail(
         runner.opslag, _school(gebruiker), medewerker, van, tot, limiet=limit
     )
-    if kies_formaat(request, formaat, ("json", "csv")) == "csv":
+    gekozen = kies_formaat(request, formaat, ("json", "csv"))
+    # What one person did, and in which files: the search and each file it names are
+    # logged before the answer leaves.
+    service.poortwachter.zoekopdracht(
+        gebruiker,
+        "audittrail_gebruiker",
+        {"gebruiker": medewerker, "van": tijd(van), "tot": tijd(tot)},
+        genoemde_dossiers(service, runner, gebruiker, items),
+        bron,
+        "exporteren" if gekozen == "csv" else "zoeken",
+    )
+    if gekozen == "csv":
         return als_bestand(audittrail.als_csv(items), "csv", "audittrail")
     return {"items": items}

@@ -185,7 +185,15 @@ def werkvoorraad(
     resultaat = werkvoorraad_view.werkvoorraad(
         runner.opslag, _school(gebruiker), wie, peildatum or service.vandaag()
     )
-    service.poortwachter.inzage(gebruiker, soort, _dossiers(resultaat["casussen"]), bron)
+    dossiers = _dossiers(resultaat["casussen"])
+    if soort == "werkvoorraad_ander":
+        # Someone else's caseload tells about that person, even when it is empty: the
+        # search names them, beside the files it shows.
+        dag = peildatum.isoformat() if peildatum else None
+        filters = {"medewerker": wie, "peildatum": dag}
+        service.poortwachter.zoekopdracht(gebruiker, soort, filters, dossiers, bron)
+    else:
+        service.poortwachter.inzage(gebruiker, soort, dossiers, bron)
     return _json(resultaat)
 
 

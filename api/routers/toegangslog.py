@@ -1,4 +1,5 @@
-"""The access log (NEN 7513): who looked at which file, when, in which role and why."""
+"""The access log (NEN 7513): who looked at which file, when, in which role and why.
+Reading the log is a look too: each answer is logged before it leaves."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import App, BronDep, CasusId, CurrentUser, NietGereed
+from api.deps import App, BronDep, CasusId, CurrentUser, NietGereed, Views
 from api.formaten import als_bestand, kies_formaat
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
+from api.routers.audit import genoemde_dossiers, tijd
 from api.routers.overzichten import _school
+from application.gebruiker import Gebruiker
 from application.service import Zorgroute
-from application.toegangslog import Toegangslogboek
+from application.toegangslog import Bron, Toegangslogboek
 from projections.formaten import als_csv
+from projections.runner import Projectierunner
 
 router = APIRouter(prefix=API_PREFIX, tags=["audit"])
 
@@ -45,8 +49,12 @@ def _plat(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _antwoord(request: Request, items: list[dict[str, Any]], formaat: str | None, naam: str) -> Any:
-    if kies_formaat(request, formaat, ("json", "csv")) == "csv":
+def _formaat(request: Request, formaat: str | None) -> str:
+    return kies_formaat(request, formaat, ("json", "csv"))
+
+
+def _antwoord(items: list[dict[str, Any]], gekozen: str, naam: str) -> Any:
+    if gekozen == "csv":
         return als_bestand(als_csv([_plat(i) for i in items], KOLOMMEN), "csv", naam)
     return {"items": items}
 
@@ -65,9 +73,19 @@ def casus_log(
     formaat: Literal["json", "csv"] | None = None,
 ) -> Any:
     service.poortwachter.overzicht(gebruiker, "toegangslog", bron)
-    service.dossier(gebruiker, casus_id)
+    casus = service.dossier(gebruiker, casus_id)
     items = _logboek(service).zoek(school=_school(gebruiker), casus_id=str(casus_id))
-    return _antwoord(request, items, formaat, f"toegangslog-{casus_id}")
+    gekozen = _formaat(request, formaat)
+    # Who looked at a file tells about that file: one entry for it (this read is in the
+    # next answer, not in this one).
+    service.poortwachter.inzage(
+        gebruiker,
+        "toegangslog",
+        [(str(casus_id), casus.pseudoniem if casus.anoniem else None)],
+        bron,
+        "exporteren" if gekozen == "csv" else "lezen",
+    )
+    return _antwoord(items, gekozen, f"toegangslog-{casus_id}")
 
 
 @router.get(
@@ -78,6 +96,7 @@ def casus_log(
 def zoek(
     request: Request,
     service: App,
+    runner: Views,
     gebruiker: CurrentUser,
     bron: BronDep,
     medewerker: Annotated[str | None, Query(alias="gebruiker", max_length=200)] = None,
@@ -91,7 +110,12 @@ def zoek(
     items = _logboek(service).zoek(
         school=_school(gebruiker), gebruiker=medewerker, actie=actie, van=van, tot=tot, limiet=limit
     )
-    return _antwoord(request, items, formaat, "toegangslog")
+    gekozen = _formaat(request, formaat)
+    filters = {"gebruiker": medewerker, "actie": actie, "van": tijd(van), "tot": tijd(tot)}
+    _log_zoekopdracht(
+        service, runner, gebruiker, bron, "toegangslog_gebruiker", filters, items, gekozen
+    )
+    return _antwoord(items, gekozen, "toegangslog")
 
 
 @router.get(
@@ -102,6 +126,7 @@ def zoek(
 def noodtoegang(
     request: Request,
     service: App,
+    runner: Views,
     gebruiker: CurrentUser,
     bron: BronDep,
     van: datetime | None = None,
@@ -112,4 +137,30 @@ def noodtoegang(
     items = _logboek(service).zoek(
         school=_school(gebruiker), van=van, tot=tot, alleen_noodtoegang=True
     )
-    return _antwoord(request, items, formaat, "noodtoegang")
+    gekozen = _formaat(request, formaat)
+    filters = {"van": tijd(van), "tot": tijd(tot)}
+    _log_zoekopdracht(service, runner, gebruiker, bron, "noodtoegang", filters, items, gekozen)
+    return _antwoord(items, gekozen, "noodtoegang")
+
+
+def _log_zoekopdracht(
+    service: Zorgroute,
+    runner: Projectierunner,
+    gebruiker: Gebruiker,
+    bron: Bron,
+    soort: str,
+    filters: dict[str, str | None],
+    items: list[dict[str, Any]],
+    gekozen: str,
+) -> None:
+    """A search of the log tells about the person searched and the files it names: one
+    entry for the search and one per file, before the answer leaves. The entries are
+    logged as `zoeken`/`exporteren`, so they never land in the break-glass report."""
+    service.poortwachter.zoekopdracht(
+        gebruiker,
+        soort,
+        filters,
+        genoemde_dossiers(service, runner, gebruiker, items),
+        bron,
+        "exporteren" if gekozen == "csv" else "zoeken",
+    )
