@@ -106,6 +106,10 @@ def token(
         list[str] | None, typer.Option(help="BRIN-codes voor rol swv: 11AA,22BB of herhaald.")
     ] = None,
     geldig_minuten: Annotated[int, typer.Option(min=1, help="Geldigheid in minuten.")] = 480,
+    organisatie: Annotated[
+        str | None,
+        typer.Option(help="Organisatie van de ketenpartner (rol extern), bijv. wijkteam-noord."),
+    ] = None,
 ) -> None:
     """Druk een JWT af om de API mee uit te proberen (HS256, met ZORGROUTE_JWT_SECRET)."""
     from infrastructure.auth import maak_token
@@ -127,6 +131,8 @@ def token(
         _stop("rol swv heeft --scholen nodig (BRIN-codes van het samenwerkingsverband).")
     if rol != "swv" and not school:
         _stop(f"rol {rol} heeft --school nodig (de BRIN-code, bijv. 99XX).")
+    if rol == "extern" and not organisatie:
+        _stop("rol extern heeft --organisatie nodig (bijv. wijkteam-noord of jeugdarts-ggd).")
     try:
         jwt = maak_token(
             settings.jwt_secret.get_secret_value(),
@@ -138,6 +144,7 @@ def token(
             afdeling=afdeling,
             scholen=scholen_lijst,
             geldig_minuten=geldig_minuten,
+            organisatie=organisatie,
         )
     except ValueError as fout:
         _stop(str(fout))

@@ -10,6 +10,9 @@ from typing import Any
 
 # The demo's intern begeleider (api.demo builds the staff member from these).
 IB_ID, IB_NAAM = "ib-smit", "L. Smit"
+# The organisations a ZAT referral names, by the code a partner's token carries
+# (`zorgroute token --rol extern --organisatie ...`); `LEERPLICHT` gets no referral.
+JEUGDARTS, WIJKTEAM, LEERPLICHT = "jeugdarts-ggd", "wijkteam-noord", "leerplicht-zuid"
 
 
 class D(int):
@@ -89,7 +92,7 @@ EXTERN = [
     *OZS,
     stap("mentor", "toestemmingen", **ZAT, besluit="gegeven"),
     stap("rh", "zat-verwijzing", datum=D(47), hulpvraag="Integrale aanpak thuis en school.",
-         ketenpartners=["jeugdarts", "wijkteam"]),
+         ketenpartners=[JEUGDARTS, WIJKTEAM]),
 ]  # fmt: skip
 INGETROKKEN = [
     *OZS,

@@ -79,6 +79,7 @@ def gebruiker_van(request: Request, token: str | None) -> Gebruiker:
         klassen=tuple(claims.get("klassen") or ()),
         afdeling=claims.get("afdeling"),
         scholen=tuple(claims.get("scholen") or ()),
+        organisatie=claims.get("organisatie"),
     )
     zet_logveld(request, actor_id=gebruiker.sub)
     return gebruiker

@@ -50,6 +50,7 @@ def feiten_van(casus: Casus) -> DossierFeiten:
         anoniem=casus.anoniem,
         zat_toestemming=zat is not None and zat.besluit == "gegeven",
         signaalgevers=frozenset(s.gemeld_door.id for s in casus.signalen),
+        ketenpartners=casus.ketenpartners,
     )
 
 
@@ -310,6 +311,8 @@ def feiten_uit_rij(rij: dict[str, Any]) -> DossierFeiten:
         intern_begeleider=rij["intern_begeleider"],
         anoniem=bool(rij["anoniem"]),
         zat_toestemming=bool(rij["zat_toestemming"]),
+        # Stored as `,code,code,` (projections.casussen) so SQL can select on it.
+        ketenpartners=tuple(p for p in (rij.get("ketenpartners") or "").split(",") if p),
     )
 
 

@@ -31,6 +31,7 @@ class DossierFeiten:
     anoniem: bool
     zat_toestemming: bool
     signaalgevers: frozenset[str] = frozenset()
+    ketenpartners: tuple[str, ...] = ()  # organisations of the standing ZAT referral
 
 
 Relatie = Callable[[Gebruiker, DossierFeiten], bool]
@@ -44,6 +45,10 @@ RELATIES: dict[str, Relatie] = {
     "onder_ozs": lambda g, f: f.niveau not in ("ozs", "extern"),
     # Referred to the ZAT (level extern is reached only that way) with consent standing.
     "zat_met_toestemming": lambda g, f: f.niveau == "extern" and f.zat_toestemming,
+    # The standing referral names the caller's organisation (exactly, as the token has it).
+    "eigen_organisatie": lambda g, f: (
+        g.organisatie is not None and g.organisatie in f.ketenpartners
+    ),
     "eigen_signaal": lambda g, f: g.sub in f.signaalgevers,
 }
 
@@ -105,7 +110,7 @@ LEZEN: tuple[Regel, ...] = (
     ("intern_begeleider", ("gekoppeld",)),
     ("zorgteam", ("ozs_of_hoger",)),
     *_REGIEHOUDER,
-    ("extern", ("zat_met_toestemming",)),
+    ("extern", ("zat_met_toestemming", "eigen_organisatie")),
     ("docent", ("eigen_signaal",)),
 )
 
@@ -219,6 +224,7 @@ def leesfilter(g: Gebruiker) -> list[list[Voorwaarde]]:
         "ozs_of_hoger": None,
         "onder_ozs": None,
         "zat_met_toestemming": None,
+        "eigen_organisatie": g.organisatie,
         "eigen_signaal": g.sub,
     }
     return [[(r, waarden[r]) for r in relaties] for rol, relaties in LEZEN if rol == g.rol]

@@ -167,6 +167,8 @@ class Casus(Commandos, Aggregate):
         self.pseudoniem: str | None = None
         self.kernteam_aanmelding: KernteamAanmelding | None = None
         self.opschalen = False
+        # The partner organisations of the standing ZAT referral: only they read the file.
+        self.ketenpartners: tuple[str, ...] = ()
 
     # ---- derived state ----------------------------------------------------------------
 
@@ -408,6 +410,7 @@ class Casus(Commandos, Aggregate):
             self.volgende_bespreking = None
             self.volgende_evaluatie = None
             self.opschalen = False
+            self.ketenpartners = ()  # the referral ends with the level
         elif vervolg == "voortzetten":
             self.volgende_evaluatie = nieuwe_evaluatiedatum
         elif vervolg == "opschalen":
@@ -436,10 +439,12 @@ class Casus(Commandos, Aggregate):
     ) -> None:
         self.niveau = "extern"
         self.opschalen = False
+        self.ketenpartners = tuple(ketenpartners)  # a new referral replaces the partners
 
     @event(CasusAfgesloten)
     def _afgesloten(self, datum: date, reden: str, actor: Actor, toelichting: str | None) -> None:
         self.status = "gesloten"
         self.afsluitreden = reden
+        self.ketenpartners = ()  # a closed file is no longer with the ZAT
         self.volgende_bespreking = None
         self.volgende_evaluatie = None

@@ -9,6 +9,7 @@ from typing import Any, get_args
 
 import jwt
 
+from application.gebruiker import ORGANISATIE_UITLEG, is_organisatie
 from domain.waarden import Rol
 from infrastructure.settings import Settings
 
@@ -109,6 +110,12 @@ def _controleer(token: str, sleutel: str, algoritme: str) -> dict[str, Any]:
         raise OngeldigToken("claim 'klassen' moet een lijst met teksten zijn")
     if claims.get("afdeling") is not None and not _is_tekst(claims["afdeling"]):
         raise OngeldigToken("claim 'afdeling' moet een tekst zijn")
+    organisatie = claims.get("organisatie")
+    # A partner reads only files referred to its own organisation: without one it has none.
+    if rol == "extern" and organisatie is None:
+        raise OngeldigToken("claim 'organisatie' ontbreekt (verplicht voor rol extern)")
+    if organisatie is not None and not is_organisatie(organisatie):
+        raise OngeldigToken(f"claim 'organisatie' moet een code zijn: {ORGANISATIE_UITLEG}")
     return claims
 
 
@@ -122,10 +129,13 @@ def maak_token(
     afdeling: str | None = None,
     scholen: list[str] | None = None,
     geldig_minuten: int = 480,
+    organisatie: str | None = None,
 ) -> str:
     """An HS256 token for the CLI and tests; production tokens come from the school's IdP."""
     if rol not in ROLLEN:
         raise ValueError(f"onbekende rol '{rol}'; kies uit {', '.join(sorted(ROLLEN))}")
+    if organisatie is not None and not is_organisatie(organisatie):
+        raise ValueError(f"organisatie '{organisatie}' is geen code: {ORGANISATIE_UITLEG}")
     nu = datetime.now(UTC)
     claims: dict[str, Any] = {
         "sub": sub,
@@ -142,4 +152,6 @@ def maak_token(
         claims["afdeling"] = afdeling
     if scholen is not None:
         claims["scholen"] = list(scholen)
+    if organisatie is not None:
+        claims["organisatie"] = organisatie
     return jwt.encode(claims, secret, algorithm="HS256")

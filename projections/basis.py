@@ -76,6 +76,7 @@ def details_van(casus: Casus, bewaard: dict[str, Any] | None = None) -> dict[str
         "heeft_opp": casus.opp is not None,
         "aantal_signalen": len(casus.signalen),
         "geopend_op": casus.created_on.isoformat(),
+        "ketenpartners": casus.ketenpartners,  # who may read it: the case list selects on it
     }
 
 

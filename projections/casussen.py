@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import orjson
 
+from application.gebruiker import ORGANISATIE
 from projections.basis import Projectie, Wijziging, lees_rijen, schrijf_rijen
 from projections.opslag import Cursor, Opslag
 
@@ -34,6 +35,7 @@ KOLOMMEN = (
     "gewijzigd_op",
     "versie",
     "zat_toestemming",
+    "ketenpartners",
 )
 
 
@@ -47,7 +49,9 @@ class Casussen(Projectie):
             "traject INTEGER NOT NULL, regiehouder TEXT, regiehouder_naam TEXT, "
             "intern_begeleider TEXT, volgende_bespreking TEXT, volgende_evaluatie TEXT, "
             "aantal_signalen INTEGER NOT NULL, geopend_op TEXT NOT NULL, "
-            "gewijzigd_op TEXT NOT NULL, versie INTEGER NOT NULL, zat_toestemming INTEGER NOT NULL"
+            "gewijzigd_op TEXT NOT NULL, versie INTEGER NOT NULL, zat_toestemming INTEGER NOT NULL, "
+            # A new column changes `schema()`, so an existing view is rebuilt from the events.
+            "ketenpartners TEXT NOT NULL"
         )
     }
     indexen: ClassVar[dict[str, str]] = {
@@ -87,7 +91,17 @@ class Casussen(Projectie):
             w.tijdstip,
             w.gebeurtenis.originator_version,
             int(na["toestemmingen"].get("zat") == "gegeven"),
+            _kolom(d["ketenpartners"]),
         )
+
+
+def _kolom(ketenpartners: Sequence[str]) -> str:
+    """`,wijkteam-noord,jeugdarts-ggd,`: a partner is selected by `LIKE '%,code,%'`. Only
+    codes are kept: a free name from before codes (or one with a comma) can never equal
+    the `organisatie` of a token, which is always a code, so leaving it out changes no
+    decision and keeps the separator unambiguous."""
+    codes = [k for k in ketenpartners if ORGANISATIE.fullmatch(k)]
+    return f",{','.join(codes)}," if codes else ""
 
 
 FILTERS = ("status", "niveau", "klas", "afdeling", "regiehouder", "anoniem")
@@ -117,6 +131,10 @@ _RELATIES: dict[str, Callable[[Any], tuple[str, list[Any]]]] = {
     "ozs_of_hoger": lambda w: ("niveau IN ('ozs', 'extern')", []),
     "onder_ozs": lambda w: ("niveau NOT IN ('ozs', 'extern')", []),
     "zat_met_toestemming": lambda w: ("(niveau = 'extern' AND zat_toestemming = 1)", []),
+    # `w` is a code (checked with the token), so it holds no LIKE wildcard.
+    "eigen_organisatie": lambda w: (
+        ("ketenpartners LIKE %s", [f"%,{w},%"]) if w and ORGANISATIE.fullmatch(w) else ("1 = 0", [])
+    ),
     # A teacher's own signals are not in this view: no list shows them files.
     "eigen_signaal": lambda w: ("1 = 0", []),
 }
@@ -182,6 +200,7 @@ def lijst(
 def _item(rij: dict[str, Any]) -> dict[str, Any]:
     item = dict(rij)
     item["anoniem"] = bool(item["anoniem"])
+    item["ketenpartners"] = [k for k in item["ketenpartners"].split(",") if k]
     # An anonymous file is listed under its pseudonym (access control will refine who sees
     # more); the name stays out of the list.
     if item["anoniem"]:

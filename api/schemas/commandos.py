@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import Field, StrictBool, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    StrictBool,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from api.schemas.velden import Datum, Item, Lijst, Naam, NietLegeLijst, Tekst, Verzoek, vereist
+from api.schemas.velden import (
+    MAX_LIJST,
+    Datum,
+    Item,
+    Lijst,
+    Naam,
+    NietLegeLijst,
+    Tekst,
+    Verzoek,
+    vereist,
+)
+from application.gebruiker import ORGANISATIE, ORGANISATIE_UITLEG, is_organisatie
 from domain.waarden import (
     AfsluitReden,
     ContactBesluit,
@@ -139,10 +158,38 @@ class EvaluatieVerzoek(Verzoek):
         return self
 
 
+def _organisatie(waarde: str) -> str:
+    if not is_organisatie(waarde):
+        raise PydanticCustomError(
+            "organisatie_ongeldig", f"moet een code zijn: {ORGANISATIE_UITLEG}"
+        )
+    return waarde
+
+
+# The partner organisations by the code their staff's tokens carry (`organisatie`): the
+# referral gives exactly those organisations access, so free names are refused here.
+Organisatie = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=63),
+    AfterValidator(_organisatie),
+    # Stated in the OpenAPI document; checked above, for a Dutch message.
+    WithJsonSchema(
+        {"type": "string", "minLength": 1, "maxLength": 63, "pattern": f"^{ORGANISATIE.pattern}$"}
+    ),
+]
+
+
 class ZatVerwijzingVerzoek(Verzoek):
     datum: Datum
     hulpvraag: Tekst
-    ketenpartners: NietLegeLijst
+    ketenpartners: Annotated[
+        list[Organisatie],
+        Field(
+            min_length=1,
+            max_length=MAX_LIJST,
+            description="Codes van de organisaties van de ketenpartners, bijv. wijkteam-noord.",
+        ),
+    ]
 
 
 class AfsluitingVerzoek(Verzoek):

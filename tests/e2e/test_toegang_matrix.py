@@ -315,6 +315,7 @@ def test_the_matrix_covers_every_role_endpoint_and_relation() -> None:
         "regiehouder",
         "andere_afdeling",
         "zat_met_toestemming",
+        "zat_andere_organisatie",
         "zat_toestemming_ingetrokken",
         "anoniem",
         "andere_school",

@@ -91,13 +91,10 @@ class _Bouwer:
             body = {"medewerker_id": f.intern_begeleider, "naam": f"IB {f.intern_begeleider}"}
             self.stap(cid, "intern-begeleider", body)
 
-    def verwijs(self, cid: str) -> None:
+    def verwijs(self, cid: str, f: Feiten) -> None:
         self.toestemming(cid, "zat", "gegeven")
-        self.stap(
-            cid,
-            "zat-verwijzing",
-            {"datum": dag(-5), "hulpvraag": "Integraal overleg", "ketenpartners": ["jeugdarts"]},
-        )
+        body = {"datum": dag(-5), "hulpvraag": "Integraal overleg"}
+        self.stap(cid, "zat-verwijzing", body | {"ketenpartners": list(f.ketenpartners)})
 
 
 def bouw(omgeving: Omgeving) -> tuple[dict[str, str], dict[str, list[str]], int]:
@@ -140,8 +137,8 @@ def bouw(omgeving: Omgeving) -> tuple[dict[str, str], dict[str, list[str]], int]
             bouwer.stap(cid, "evaluaties", evaluatie)
         if naam == "zat_toestemming_niet_verwezen":
             bouwer.toestemming(cid, "zat", "gegeven")
-        if naam in ("zat_met_toestemming", "zat_toestemming_ingetrokken"):
-            bouwer.verwijs(cid)
+        if f.ketenpartners:
+            bouwer.verwijs(cid, f)
             body = signaal(omschrijving=f"{TEKST_NA_VERWIJZING} ({naam})")
             bouwer.doe(zc, f"/casussen/{cid}/signalen", body)
             teksten[naam].append(f"{TEKST_NA_VERWIJZING} ({naam})")
@@ -157,7 +154,7 @@ def bouw(omgeving: Omgeving) -> tuple[dict[str, str], dict[str, list[str]], int]
     ander.doe(docent_ander, f"/casussen/{cid}/signalen", signaal(omschrijving=TEKST_DOCENT))
     ander.naar_ozs(cid)
     ander.benoem(cid, f)
-    ander.verwijs(cid)
+    ander.verwijs(cid, f)
     ids["andere_school"] = cid
     teksten["andere_school"] = [TEKST_DOCENT]
     return ids, teksten, max(bouwer.positie, ander.positie)
@@ -172,6 +169,13 @@ def controleer_feiten(scenario: Scenario) -> None:
         ib = (casus["intern_begeleider"] or {}).get("medewerker_id")
         zat = (casus["toestemmingen"].get("zat") or {}).get("besluit") == "gegeven"
         gevers = frozenset(s["gemeld_door"]["id"] for s in casus["signalen"])
+        verwijzingen = [
+            i["gegevens"]["ketenpartners"]
+            for i in zc.geschiedenis(scenario.ids[naam])
+            if i["type"] == "DoorverwezenNaarZAT"
+        ]
+        # The file shows no partners; its history shows who the last referral named.
+        partners = tuple(verwijzingen[-1]) if casus["niveau"] == "extern" and verwijzingen else ()
         gevonden = (
             casus["onderwerp"]["klas"],
             casus["onderwerp"]["afdeling"],
@@ -183,6 +187,7 @@ def controleer_feiten(scenario: Scenario) -> None:
             casus["anoniem"],
             zat,
             gevers,
+            partners,
         )
         verwacht = (
             f.klas,
@@ -195,6 +200,7 @@ def controleer_feiten(scenario: Scenario) -> None:
             f.anoniem,
             f.zat_toestemming,
             f.signaalgevers,
+            f.ketenpartners,
         )
         assert gevonden == verwacht, f"{naam}: gebouwd {gevonden}, verwacht {verwacht}"
 

@@ -57,7 +57,15 @@ class Persoon:
     klassen: tuple[str, ...] = ()
     afdeling: str | None = None
     scholen: tuple[str, ...] = ()
+    organisatie: str | None = None  # an external partner's organisation
 
+
+# The organisations of ZAT partners: the cast's partner works for the first.
+EIGEN_ORGANISATIE, ANDERE_ORGANISATIE, DERDE_ORGANISATIE = (
+    "jeugdarts-ggd",
+    "wijkteam-noord",
+    "leerplicht-zuid",
+)
 
 # The cast: one person per role. Their relations to the files follow from the facts below.
 CAST: dict[str, Persoon] = {
@@ -67,7 +75,7 @@ CAST: dict[str, Persoon] = {
     "teamleider": Persoon("teamleider", "tl-1", afdeling="havo"),
     "intern_begeleider": Persoon("intern_begeleider", "ib-1"),
     "zorgteam": Persoon("zorgteam", "zt-1"),
-    "extern": Persoon("extern", "ex-1"),
+    "extern": Persoon("extern", "ex-1", organisatie=EIGEN_ORGANISATIE),
     "swv": Persoon("swv", "swv-1", school=None, scholen=(SCHOOL, ANDERE_SCHOOL)),
     "auditor": Persoon("auditor", "au-1"),
     "beheerder": Persoon("beheerder", "bh-1"),
@@ -88,6 +96,7 @@ class Feiten:
     anoniem: bool = False
     zat_toestemming: bool = False
     signaalgevers: frozenset[str] = frozenset({"zc-1"})
+    ketenpartners: tuple[str, ...] = ()  # the organisations the standing ZAT referral names
     naam: str | None = None
     leerlingnummer: str | None = None
 
@@ -140,14 +149,27 @@ DOSSIERS: dict[str, Feiten] = {
         leerlingnummer="900005",
     ),
     "andere_afdeling": Feiten("4D", "vmbo", naam="Fleur Andereafdeling", leerlingnummer="900006"),
+    # Referred to the cast partner's organisation (and another), consent standing.
     "zat_met_toestemming": Feiten(
         "3C",
         "vmbo",
         niveau="extern",
         regiehouder="zt-2",
         zat_toestemming=True,
+        ketenpartners=(ANDERE_ORGANISATIE, EIGEN_ORGANISATIE),
         naam="Gijs Verwezen",
         leerlingnummer="900007",
+    ),
+    # Referred, consent standing, but to other organisations than the cast partner's.
+    "zat_andere_organisatie": Feiten(
+        "3C",
+        "vmbo",
+        niveau="extern",
+        regiehouder="zt-2",
+        zat_toestemming=True,
+        ketenpartners=(ANDERE_ORGANISATIE, DERDE_ORGANISATIE),
+        naam="Lotte Anderpartner",
+        leerlingnummer="900012",
     ),
     "zat_toestemming_niet_verwezen": Feiten(
         "3C",
@@ -164,6 +186,7 @@ DOSSIERS: dict[str, Feiten] = {
         niveau="extern",
         regiehouder="zt-2",
         zat_toestemming=False,
+        ketenpartners=(EIGEN_ORGANISATIE,),
         naam="Ivo Ingetrokken",
         leerlingnummer="900009",
     ),
@@ -188,6 +211,7 @@ DOSSIERS: dict[str, Feiten] = {
         intern_begeleider="ib-1",
         zat_toestemming=True,
         signaalgevers=frozenset({"zc-1", "d-1"}),
+        ketenpartners=(EIGEN_ORGANISATIE,),
         naam="Kees Anderschool",
         leerlingnummer="900011",
     ),
@@ -221,6 +245,7 @@ class Scenario:
             "klassen": list(p.klassen) or None,
             "afdeling": p.afdeling,
             "scholen": list(p.scholen) or None,
+            "organisatie": p.organisatie,
         }
         claims.update(kw)
         school = claims.pop("school", p.school)

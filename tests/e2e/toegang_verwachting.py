@@ -22,8 +22,10 @@ def _persoonlijk(p: Persoon, f: Feiten) -> bool:
 def mag_lezen(p: Persoon, f: Feiten, *, noodtoegang: bool = False) -> bool:
     """Issue 4, "Who may read"."""
     if p.rol == "extern":
-        # "only files referred to the ZAT, only while the zat consent stands"
-        return f.niveau == "extern" and f.zat_toestemming
+        # "only files referred to the ZAT, only while the zat consent stands"; issue 13:
+        # "a partner reads only files referred to its own organisation ... until the
+        # referral ends"
+        return f.niveau == "extern" and f.zat_toestemming and p.organisatie in f.ketenpartners
     if p.rol in ("swv", "auditor", "beheerder"):  # aggregates / logs / operations only
         return False
     gewoon = (

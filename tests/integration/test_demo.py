@@ -6,12 +6,16 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.demo import AANTAL_LEERLINGEN, ZORGCOORDINATOR, is_geseed, seed_demo
+from api.demo import AANTAL_LEERLINGEN, SCHOOL, ZORGCOORDINATOR, is_geseed, seed_demo
+from api.demo_scenarios import JEUGDARTS, LEERPLICHT, WIJKTEAM
+from application.fouten import GeenToegang
+from application.gebruiker import Gebruiker, is_organisatie
 from application.service import Zorgroute
 from domain.waarden import NIVEAUS
 
@@ -88,6 +92,45 @@ def test_every_demo_pupil_is_fictional_and_plausible(service: Zorgroute) -> None
     assert {o["leerjaar"] for o in leerlingen} == {1, 2, 3, 4}
     assert all(o["klas"][1] == str(o["leerjaar"]) for o in leerlingen)
     assert all("geboortedatum" in o for o in leerlingen)
+
+
+def test_demo_partners_read_exactly_the_open_files_referred_to_their_organisation(
+    service: Zorgroute,
+) -> None:
+    seed_demo(service)
+    dossiers = alle_dossiers(service)
+    verwijzingen = {
+        d["casus_id"]: i["gegevens"]["ketenpartners"]
+        for d in dossiers
+        for i in service.geschiedenis(ZORGCOORDINATOR, UUID(d["casus_id"]))["items"]
+        if i["type"] == "DoorverwezenNaarZAT"
+    }
+    assert verwijzingen and all(is_organisatie(k) for ks in verwijzingen.values() for k in ks)
+    verwezen_open = {
+        d["casus_id"] for d in dossiers if d["casus_id"] in verwijzingen and d["status"] == "open"
+    }
+
+    for organisatie, verwacht in (
+        (JEUGDARTS, verwezen_open),
+        (WIJKTEAM, verwezen_open),
+        (LEERPLICHT, set()),
+    ):
+        partner = Gebruiker(
+            sub=f"ex-{organisatie}",
+            naam="Partner",
+            rol="extern",
+            school=SCHOOL,
+            organisatie=organisatie,
+        )
+        gelezen = set()
+        for d in dossiers:
+            try:
+                service.lees(partner, UUID(d["casus_id"]))
+            except GeenToegang:
+                continue
+            gelezen.add(d["casus_id"])
+        assert gelezen == verwacht, organisatie
+    assert verwezen_open and verwezen_open < set(verwijzingen)  # a closed referral is read by none
 
 
 def test_a_second_seed_adds_nothing(service: Zorgroute) -> None:

@@ -10,7 +10,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
+from typer.testing import CliRunner
 
+from api.cli import app
 from infrastructure.auth import OngeldigToken, decodeer_token, maak_token
 from infrastructure.settings import Settings
 
@@ -144,3 +146,49 @@ def test_a_remembered_token_is_not_trusted_under_another_key(hs_settings: Settin
 
     with pytest.raises(OngeldigToken, match="handtekening"):
         decodeer_token(token, ander)
+
+
+def test_an_external_partner_carries_its_organisation(hs_settings: Settings) -> None:
+    token = maak_token(GEHEIM, "ex1", "Jeugdarts", "extern", "99XX", organisatie="jeugdarts-ggd")
+    assert decodeer_token(token, hs_settings)["organisatie"] == "jeugdarts-ggd"
+
+
+def test_an_external_partner_without_organisation_is_refused(hs_settings: Settings) -> None:
+    # Without it the partner would belong to no organisation, or (as before) to all of them.
+    token = jwt.encode(_claims(rol="extern"), GEHEIM)
+    with pytest.raises(OngeldigToken, match=r"claim 'organisatie' ontbreekt .*rol extern"):
+        decodeer_token(token, hs_settings)
+
+
+@pytest.mark.parametrize(
+    "organisatie", ["", "Wijkteam", "wijkteam noord", "-wijkteam", "a" * 64, ["wijkteam"], 7]
+)
+def test_an_organisation_that_is_no_code_is_refused(
+    hs_settings: Settings, organisatie: Any
+) -> None:
+    token = jwt.encode(_claims(rol="extern", organisatie=organisatie), GEHEIM)
+    with pytest.raises(OngeldigToken, match="claim 'organisatie' moet een code zijn"):
+        decodeer_token(token, hs_settings)
+
+
+def test_maak_token_refuses_an_organisation_that_is_no_code() -> None:
+    with pytest.raises(ValueError, match="geen code"):
+        maak_token(GEHEIM, "ex1", "X", "extern", "99XX", organisatie="Wijkteam Noord")
+
+
+def test_the_token_command_gives_an_external_partner_its_organisation(
+    monkeypatch: pytest.MonkeyPatch, hs_settings: Settings
+) -> None:
+    monkeypatch.setenv("ZORGROUTE_JWT_SECRET", GEHEIM)
+    monkeypatch.delenv("ZORGROUTE_JWT_PUBLIC_KEY", raising=False)
+    opties = ["token", "--sub", "ex-1", "--naam", "J. Arts", "--rol", "extern", "--school", "99XX"]
+    runner = CliRunner()
+
+    zonder = runner.invoke(app, opties)
+    met = runner.invoke(app, [*opties, "--organisatie", "jeugdarts-ggd"])
+    fout = runner.invoke(app, [*opties, "--organisatie", "Jeugdarts GGD"])
+
+    assert zonder.exit_code == 2 and "--organisatie" in zonder.stderr and zonder.stdout == ""
+    assert met.exit_code == 0, met.output
+    assert decodeer_token(met.stdout.strip(), hs_settings)["organisatie"] == "jeugdarts-ggd"
+    assert fout.exit_code == 2 and "geen code" in fout.stderr and fout.stdout == ""
