@@ -250,6 +250,27 @@ class Poortwachter:
         ]
         return f"{soort}?{'&'.join(delen)}" if delen else soort
 
+    def aantallen_gelezen(
+        self,
+        g: Gebruiker,
+        object: str,
+        scholen: Iterable[str],
+        bron: Bron | None,
+        actie: Actie = "zoeken",
+    ) -> None:
+        """Record a read of aggregates (trends, the report): one entry per school it is
+        about, before anything is returned; raises if the log cannot be written."""
+        if self.logboek is None:
+            return
+        nu, bron = datetime.now(UTC), bron or GEEN_BRON
+        regel = f"{object}:{g.rol}:rol"
+        self.logboek.schrijf_alle(
+            [
+                self._regel(g, nu, actie, "toegestaan", regel, object, bron, s, None, None)
+                for s in scholen
+            ]
+        )
+
 
 # ---- what a role may see of a file ------------------------------------------------------
 

@@ -43,24 +43,36 @@ def primair(bijdragers: Mapping[str, int], min_cel: int) -> set[str]:
     return {cel for cel, n in bijdragers.items() if 0 < n < min_cel}
 
 
-def _rref(rijen: list[list[Fraction]]) -> list[list[Fraction]]:
-    """Reduced row echelon form (Gauss-Jordan with exact fractions)."""
-    matrix = [r[:] for r in rijen]
-    kolommen = len(matrix[0]) if matrix else 0
-    rang = 0
-    for kolom in range(kolommen):
-        spil = next((i for i in range(rang, len(matrix)) if matrix[i][kolom] != 0), None)
-        if spil is None:
+def _rref(rijen: list[dict[int, Fraction]]) -> list[dict[int, Fraction]]:
+    """Reduced row echelon form (Gauss-Jordan with exact fractions) on sparse rows
+    (column → non-zero value): a table's sums touch few cells each, and a school year of
+    the trends' month tables has thousands."""
+    basis: dict[int, dict[int, Fraction]] = {}  # pivot column → its row, kept reduced
+
+    def min_veelvoud(rij: dict[int, Fraction], f: Fraction, ander: dict[int, Fraction]) -> None:
+        for k, w in ander.items():
+            waarde = rij.get(k, Fraction(0)) - f * w
+            if waarde:
+                rij[k] = waarde
+            else:
+                rij.pop(k, None)
+
+    for origineel in rijen:
+        rij = dict(origineel)
+        # Basis rows are zero in each other's pivot columns, so one pass reduces fully.
+        for spil in [k for k in rij if k in basis]:
+            if spil in rij:
+                min_veelvoud(rij, rij[spil], basis[spil])
+        if not rij:
             continue
-        matrix[rang], matrix[spil] = matrix[spil], matrix[rang]
-        factor = matrix[rang][kolom]
-        matrix[rang] = [w / factor for w in matrix[rang]]
-        for i in range(len(matrix)):
-            if i != rang and matrix[i][kolom] != 0:
-                f = matrix[i][kolom]
-                matrix[i] = [a - f * b for a, b in zip(matrix[i], matrix[rang], strict=True)]
-        rang += 1
-    return matrix[:rang]
+        spil = min(rij)
+        factor = rij[spil]
+        rij = {k: w / factor for k, w in rij.items()}
+        for ander in basis.values():
+            if spil in ander:
+                min_veelvoud(ander, ander[spil], rij)
+        basis[spil] = rij
+    return [basis[k] for k in sorted(basis)]
 
 
 def herleidbaar(onderdrukt: Set[str], vergelijkingen: Sequence[Vergelijking]) -> set[str]:
@@ -75,22 +87,18 @@ def herleidbaar(onderdrukt: Set[str], vergelijkingen: Sequence[Vergelijking]) ->
     if not onbekend:
         return set()
     index = {c: i for i, c in enumerate(onbekend)}
-    rijen = []
+    rijen: list[dict[int, Fraction]] = []
     for v in vergelijkingen:
-        rij = [Fraction(0)] * len(onbekend)
+        rij: dict[int, Fraction] = {}
         for deel in v.delen:
             if deel in index:
-                rij[index[deel]] += 1
+                rij[index[deel]] = rij.get(index[deel], Fraction(0)) + 1
         if v.totaal in index:
-            rij[index[v.totaal]] -= 1
-        if any(rij):
+            rij[index[v.totaal]] = rij.get(index[v.totaal], Fraction(0)) - 1
+        rij = {k: w for k, w in rij.items() if w}
+        if rij:
             rijen.append(rij)
-    gevonden = set()
-    for rij in _rref(rijen):
-        niet_nul = [i for i, w in enumerate(rij) if w != 0]
-        if len(niet_nul) == 1:
-            gevonden.add(onbekend[niet_nul[0]])
-    return gevonden
+    return {onbekend[next(iter(rij))] for rij in _rref(rijen) if len(rij) == 1}
 
 
 def _beste_aanvulling(

@@ -184,3 +184,27 @@ def beoordeel_reeks(
         if telt:
             basis = [*basis[-(BASISPERIODEN - 1) :], aantal]
     return uitkomst
+
+
+def beoordeel_gepubliceerd(
+    aantallen: Sequence[int | None],
+    meetbaar: Sequence[bool],
+    alfa: float = ALFA,
+    vanaf: int = 0,
+) -> list[Beoordeling | None]:
+    """`beoordeel_reeks` on a series in which hidden counts are None: a hidden period gets
+    no verdict (None), nor does a period whose baseline holds a hidden count, so every
+    verdict, bound and p-value is a function of published counts only."""
+    uitkomst: list[Beoordeling | None] = []
+    basis: list[int | None] = []
+    for index, (aantal, telt) in enumerate(zip(aantallen, meetbaar, strict=True)):
+        if index >= vanaf:
+            if aantal is None:
+                uitkomst.append(None)
+            elif any(b is None for b in basis):
+                uitkomst.append(Beoordeling(aantal, len(basis), 0, None, None, None, False))
+            else:
+                uitkomst.append(beoordeel(aantal, [b for b in basis if b is not None], alfa))
+        if telt:
+            basis = [*basis[-(BASISPERIODEN - 1) :], aantal]
+    return uitkomst

@@ -36,6 +36,7 @@ KOLOMMEN = (
     "positie",
     "categorie",
     "school",
+    "casus_id",
     "datum",
     "week",
     "maand",
@@ -58,8 +59,9 @@ class Trends(Projectie):
     naam = "trends"
     tabellen: ClassVar[dict[str, str]] = {
         "trends": (
+            # casus_id: suppression counts files, not signals (trends_blokken).
             "positie BIGINT NOT NULL, categorie TEXT NOT NULL, school TEXT NOT NULL, "
-            "datum TEXT NOT NULL, week TEXT NOT NULL, maand TEXT NOT NULL, "
+            "casus_id TEXT NOT NULL, datum TEXT NOT NULL, week TEXT NOT NULL, maand TEXT NOT NULL, "
             "afdeling TEXT NOT NULL, leerjaar INTEGER NOT NULL, klas TEXT NOT NULL, "
             "PRIMARY KEY (positie, categorie)"
         )
@@ -76,6 +78,7 @@ class Trends(Projectie):
             onderwerp = signaal.onderwerp  # class/department/year as they were at the signal
             gedeeld = (
                 w.details["school"],
+                w.casus_id,
                 dag.isoformat(),
                 periode_sleutel(dag, "week"),
                 periode_sleutel(dag, "maand"),
@@ -130,6 +133,26 @@ def trends(
 
     `per` is one dimension or several joined by commas ("categorie,afdeling,leerjaar").
     Raises `OngeldigeTrendvraag` (a ValueError) for a query it cannot answer."""
+    stap, dimensies, venster, alle = vraag(van, tot, interval, per)
+    tellingen, school_totaal = _tel(opslag, school, alle, stap, dimensies)
+
+    meetbaar = [school_totaal.get(p.sleutel, 0) > 0 for p in alle]
+    met_jaar = venster[0].sleutel[:4] != venster[-1].sleutel[:4]
+    groepen: list[dict[str, Any]] = []
+    vlaggen: list[dict[str, Any]] = []
+    for sleutel, per_periode in tellingen.items():
+        groep = dict(zip(dimensies, sleutel, strict=True))
+        reeks = [per_periode.get(p.sleutel, 0) for p in alle]
+        oordelen = beoordeel_reeks(reeks, meetbaar, vanaf=len(alle) - len(venster))
+        groepen.append(_groep(groep, venster, oordelen, met_jaar, vlaggen))
+    return antwoord(venster, stap, dimensies, groepen, vlaggen)
+
+
+def vraag(
+    van: date, tot: date, interval: str, per: str
+) -> tuple[Interval, list[str], list[Periode], list[Periode]]:
+    """The checked query: step, dimensions, the window's periods, and those periods with
+    the baseline before them. Raises `OngeldigeTrendvraag`."""
     if interval not in ("week", "maand"):
         raise OngeldigeTrendvraag("interval", "interval moet 'week' of 'maand' zijn")
     stap: Interval = "week" if interval == "week" else "maand"
@@ -144,19 +167,21 @@ def trends(
         raise OngeldigeTrendvraag("tot", f"hooguit {MAX_PERIODEN} perioden per vraag")
     # The first periods are judged against periods before `van`, so fetch those too.
     alle = perioden(terug(venster[0].begin, stap, TERUGKIJKEN), venster[-1].eind, stap)
-    tellingen, school_totaal = _tel(opslag, school, alle, stap, dimensies)
+    return stap, dimensies, venster, alle
 
-    meetbaar = [school_totaal.get(p.sleutel, 0) > 0 for p in alle]
-    met_jaar = venster[0].sleutel[:4] != venster[-1].sleutel[:4]
-    groepen: list[dict[str, Any]] = []
-    vlaggen: list[dict[str, Any]] = []
-    for sleutel, per_periode in tellingen.items():
-        groep = dict(zip(dimensies, sleutel, strict=True))
-        reeks = [per_periode.get(p.sleutel, 0) for p in alle]
-        oordelen = beoordeel_reeks(reeks, meetbaar, vanaf=len(alle) - len(venster))
-        groepen.append(_groep(groep, venster, oordelen, met_jaar, vlaggen))
-    groepen.sort(key=lambda g: (-g["totaal"], g["naam"]))
+
+def antwoord(
+    venster: list[Periode],
+    stap: Interval,
+    dimensies: list[str],
+    groepen: list[dict[str, Any]],
+    vlaggen: list[dict[str, Any]],
+) -> dict[str, Any]:
+    # Ordered by published totals only (a hidden total sorts last), so the order tells
+    # nothing a hidden count would.
+    groepen.sort(key=lambda g: (-(g["totaal"] if g["totaal"] is not None else -1), g["naam"]))
     vlaggen.sort(key=lambda v: (v["periode"], v["naam"]))
+    met_jaar = venster[0].sleutel[:4] != venster[-1].sleutel[:4]
     return {
         "van": venster[0].begin.isoformat(),
         "tot": venster[-1].eind.isoformat(),
@@ -186,23 +211,30 @@ def trends(
 def _groep(
     groep: dict[str, Any],
     venster: list[Periode],
-    oordelen: list[Beoordeling],
+    oordelen: Sequence[Beoordeling | int | None],
     met_jaar: bool,
     vlaggen: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """One group's counts in the window; its flags are appended to `vlaggen`."""
+    """One group's counts in the window; its flags are appended to `vlaggen`. A period is
+    a verdict, or only a count without one, or None when its count is hidden; the total
+    is shown only when no count in the window is hidden (else it would give one back)."""
     naam = groepsnaam(groep)
     aantallen: list[dict[str, Any]] = []
+    getallen: list[int | None] = []
     for periode, oordeel in zip(venster, oordelen, strict=True):
+        aantal = oordeel.aantal if isinstance(oordeel, Beoordeling) else oordeel
+        getallen.append(aantal)
+        o = oordeel if isinstance(oordeel, Beoordeling) else None
         aantallen.append(
             {
                 "periode": periode.sleutel,
-                "aantal": oordeel.aantal,
-                "verwacht_max": oordeel.verwacht_max,
-                "opvallend": oordeel.opvallend,
+                "aantal": aantal,
+                "onderdrukt": aantal is None,
+                "verwacht_max": o.verwacht_max if o else None,
+                "opvallend": bool(o and o.opvallend),
             }
         )
-        if oordeel.opvallend:
+        if o is not None and o.opvallend:
             label = periode.label(met_jaar)
             vlaggen.append(
                 {
@@ -210,15 +242,14 @@ def _groep(
                     "naam": naam,
                     "periode": periode.sleutel,
                     "label": label,
-                    "aantal": oordeel.aantal,
-                    "verwacht_max": oordeel.verwacht_max,
-                    "basis_gemiddelde": oordeel.basis_gemiddelde,
-                    "p_waarde": oordeel.p_waarde,
-                    "zin": f"{naam}: {oordeel.aantal} signalen in {label}, "
-                    f"verwacht ≤ {oordeel.verwacht_max}",
+                    "aantal": o.aantal,
+                    "verwacht_max": o.verwacht_max,
+                    "basis_gemiddelde": o.basis_gemiddelde,
+                    "p_waarde": o.p_waarde,
+                    "zin": f"{naam}: {o.aantal} signalen in {label}, verwacht ≤ {o.verwacht_max}",
                 }
             )
-    totaal = sum(oordeel.aantal for oordeel in oordelen)
+    totaal = None if None in getallen else sum(a for a in getallen if a is not None)
     return {"groep": groep, "naam": naam, "totaal": totaal, "aantallen": aantallen}
 
 

@@ -11,8 +11,9 @@ never on the day the view was built. Ids stay in the view's own tables and never
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from functools import partial
 from typing import Any, ClassVar, get_args
 from zoneinfo import ZoneInfo
 
@@ -23,9 +24,12 @@ from projections.basis import Projectie, Wijziging, datum_van
 from projections.hergebruik import Hergebruik
 from projections.onderdrukking import MARKERING, Tabel, mediaan, percentage, publiceer_aantallen
 from projections.opslag import Cursor, Opslag
+from projections.verantwoording_signalen import publiceer_signalen
 
 NEDERLAND = ZoneInfo("Europe/Amsterdam")
 Rapport = dict[str, Any]
+# Publishes one table: (counts, contributors, min_cel) → cell → count or None.
+Signalen = Callable[[Mapping[str, int], Mapping[str, int], int], dict[str, int | None]]
 
 # fmt: off
 # A total row is published with its table, so it is a sum the suppression must protect.
@@ -165,7 +169,9 @@ def _lees(cur: Cursor, scholen: list[str], schooljaar: str) -> dict[str, Any]:
     }
 
 
-def _school(school: str, data: dict[str, Any], min_cel: int) -> dict[str, Any]:
+def _school(
+    school: str, data: dict[str, Any], min_cel: int, signalen: Signalen | None = None
+) -> dict[str, Any]:
     # Per (tabel, cel): how many facts, and from how many distinct files.
     aantallen: dict[tuple[str, str], int] = defaultdict(int)
     personen: dict[tuple[str, str], int] = defaultdict(int)
@@ -186,8 +192,9 @@ def _school(school: str, data: dict[str, Any], min_cel: int) -> dict[str, Any]:
             personen[(rij["tabel"], rij["cel"])] += rij["personen"]
     tabellen, gepubliceerd = [], {}
     for tabel in TABELLEN:
-        uit = publiceer_aantallen(
-            tabel,
+        # The signal table is checked against the trends' months as well.
+        publiceer = signalen if signalen and tabel.sleutel == "signalen" else None
+        uit = (publiceer or partial(publiceer_aantallen, tabel))(
             {c: aantallen[(tabel.sleutel, c)] for c in tabel.cellen},
             {c: personen[(tabel.sleutel, c)] for c in tabel.cellen},
             min_cel,
@@ -221,13 +228,18 @@ def _cijfer(sleutel: str, label: str, eenheid: str, waarde: float | None) -> dic
 
 
 def verantwoording(
-    opslag: Opslag, scholen: list[str], schooljaar: str, min_cel: int = 5
+    opslag: Opslag,
+    scholen: list[str],
+    schooljaar: str,
+    min_cel: int = 5,
+    vandaag: date | None = None,
 ) -> Rapport:
     """The report for these schools and school year; each school stands alone (no totals
     across schools, which would be one more sum to protect)."""
     if min_cel < 1:
         raise ValueError("min_cel moet minstens 1 zijn")
     van, tot = _periode(schooljaar)
+    dag = vandaag or datetime.now(NEDERLAND).date()
     scholen = sorted(set(scholen))
     if not scholen:
         data: dict[str, Any] = {"in_zorg": [], "cellen": [], "doorloop": []}
@@ -239,17 +251,42 @@ def verantwoording(
         "periode": {"van": van.isoformat(), "tot_en_met": tot.isoformat()},
         "min_cel": min_cel,
         "markering": MARKERING,
-        "scholen": [_school(s, data, min_cel) for s in scholen],
+        "scholen": [
+            _school(s, data, min_cel, _signalen(opslag, s, (van, tot), dag)) for s in scholen
+        ],
     }
+
+
+def _signalen(opslag: Opslag, school: str, periode: tuple[date, date], vandaag: date) -> Signalen:
+    def publiceer(
+        waarden: Mapping[str, int], bijdragers: Mapping[str, int], min_cel: int
+    ) -> dict[str, int | None]:
+        tabel = next(t for t in TABELLEN if t.sleutel == "signalen")
+        return publiceer_signalen(
+            opslag, school, periode, tabel, waarden, bijdragers, min_cel, vandaag
+        )
+
+    return publiceer
 
 
 _HERGEBRUIK = Hergebruik()
 
 
 def verantwoording_bij(
-    opslag: Opslag, scholen: list[str], schooljaar: str, min_cel: int, positie: int
+    opslag: Opslag,
+    scholen: list[str],
+    schooljaar: str,
+    min_cel: int,
+    positie: int,
+    vandaag: date | None = None,
+    trends_positie: int = 0,
 ) -> Rapport:
-    """The same report, reused while the view stands at the same log position: it can only
-    change when the view does, and computing it reads every fact of a school year."""
-    sleutel = (id(opslag), tuple(sorted(set(scholen))), schooljaar, min_cel, positie)
-    return _HERGEBRUIK.geef(sleutel, lambda: verantwoording(opslag, scholen, schooljaar, min_cel))
+    """The same report, reused while the views stand at the same log positions (the
+    trends' months take part in suppressing the signal table) on the same day: it can only
+    change when they do, and computing it reads every fact of a school year."""
+    dag = vandaag or datetime.now(NEDERLAND).date()
+    sleutel = (id(opslag), tuple(sorted(set(scholen))), schooljaar, min_cel, positie, dag,
+               trends_positie)  # fmt: skip
+    return _HERGEBRUIK.geef(
+        sleutel, lambda: verantwoording(opslag, scholen, schooljaar, min_cel, dag)
+    )

@@ -19,7 +19,7 @@ from application.inzage import leesbaar
 from application.toegang import leesfilter
 from domain.waarden import Niveau, Status
 from projections import agenda as agenda_view
-from projections import agenda_formaten, beheer, casussen, verantwoording_weergave
+from projections import agenda_formaten, beheer, casussen, trends_beperkt, verantwoording_weergave
 from projections import trends as trends_view
 from projections import verantwoording as verantwoording_view
 from projections import werkvoorraad as werkvoorraad_view
@@ -207,6 +207,7 @@ def werkvoorraad(
 def trends(
     runner: Views,
     service: App,
+    instellingen: InstellingenDep,
     gebruiker: CurrentUser,
     bron: BronDep,
     van: date,
@@ -217,13 +218,22 @@ def trends(
 ) -> Response:
     service.poortwachter.overzicht(gebruiker, "trends", bron)
     gekozen = _een_school(gebruiker, school)
+    positie = beheer.positie_van(runner, "trends")
     try:
-        resultaat = trends_view.trends_bij(
-            runner.opslag, gekozen, van, tot, interval, per, beheer.positie_van(runner, "trends")
-        )
+        if trends_beperkt.beperkt(gebruiker.rol):
+            # Outside the care team: small counts suppressed (docs/trends.md).
+            resultaat = trends_beperkt.trends_beperkt_bij(
+                runner.opslag, gekozen, van, tot, interval, per, instellingen.min_cel,
+                service.vandaag(), positie,
+            )  # fmt: skip
+        else:
+            resultaat = trends_view.trends_bij(
+                runner.opslag, gekozen, van, tot, interval, per, positie
+            )
     except trends_view.OngeldigeTrendvraag as fout:
         _ongeldig(fout.veld, fout.melding)
         raise
+    service.poortwachter.aantallen_gelezen(gebruiker, "trends", [gekozen], bron)
     return _json(resultaat)
 
 
@@ -262,11 +272,16 @@ def verantwoording(
             schooljaar,
             instellingen.min_cel,
             beheer.positie_van(runner, "verantwoording"),
+            # The signal table is suppressed together with the trends' months.
+            vandaag=service.vandaag(),
+            trends_positie=beheer.positie_van(runner, "trends"),
         )
     except ValueError as fout:
         _ongeldig("schooljaar", str(fout))
         raise
     gekozen = kies_formaat(request, formaat, ("json", "csv", "html"))
+    actie = "zoeken" if gekozen == "json" else "exporteren"
+    service.poortwachter.aantallen_gelezen(gebruiker, "verantwoording", scholen, bron, actie)
     if gekozen == "csv":
         return als_bestand(
             verantwoording_weergave.als_csv(rapport), "csv", f"verantwoording-{schooljaar}"
