@@ -13,8 +13,6 @@ anonymous `veiligheid` file in one class in one week."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -22,28 +20,18 @@ import pytest
 
 from application.synthetisch import opgenomen_op
 from tests.e2e.conftest import Medewerker, Omgeving, dag, leerling
-
-P = 2**61 - 1
-KLASSEN = {"H3A": ("havo", 3), "H2A": ("havo", 2), "V1A": ("vwo", 1), "M2A": ("mavo", 2)}
-CATEGORIEEN = ("verzuim", "leren", "gedrag", "veiligheid", "werkhouding")
-DIMENSIES = ("categorie", "afdeling", "leerjaar", "klas")
-
-
-@dataclass(frozen=True)
-class Signaal:
-    dag: date
-    klas: str
-    categorie: str
-    leerling: str
-
-
-def maand_begin(dag: date, terug: int = 0) -> date:
-    index = dag.year * 12 + dag.month - 1 - terug
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def volgende_maand(dag: date) -> date:
-    return maand_begin(maand_begin(dag) + timedelta(days=32))
+from tests.e2e.test_trends_onderdrukking_algebra import (
+    CATEGORIEEN,
+    DIMENSIES,
+    KLASSEN,
+    Atomen,
+    Signaal,
+    Stelsel,
+    hoort_bij,
+    maand_begin,
+    mogelijke_groepen,
+    volgende_maand,
+)
 
 
 def data(vandaag: date) -> tuple[list[Signaal], Signaal]:
@@ -127,88 +115,6 @@ def anoniem_in_ozs(zc: Medewerker, casus_id: str) -> None:
     )
 
 
-# ---- the attacker's algebra ------------------------------------------------------------
-
-
-class Stelsel:
-    """Linear functions of the atoms over GF(P), kept in reduced form."""
-
-    def __init__(self) -> None:
-        self.basis: dict[int, dict[int, int]] = {}
-
-    def _reduceer(self, rij: dict[int, int]) -> dict[int, int]:
-        rij = {k: w % P for k, w in rij.items() if w % P}
-        for spil in sorted(k for k in rij if k in self.basis):
-            if spil in rij:
-                f = rij[spil]
-                for k, w in self.basis[spil].items():
-                    rij[k] = (rij.get(k, 0) - f * w) % P
-                    if not rij[k]:
-                        del rij[k]
-        return rij
-
-    def voeg_toe(self, rij: dict[int, int]) -> None:
-        rij = self._reduceer(rij)
-        if not rij:
-            return
-        spil = min(rij)
-        inverse = pow(rij[spil], P - 2, P)
-        rij = {k: w * inverse % P for k, w in rij.items()}
-        for ander in self.basis.values():
-            if spil in ander:
-                f = ander[spil]
-                for k, w in rij.items():
-                    ander[k] = (ander.get(k, 0) - f * w) % P
-                    if not ander[k]:
-                        del ander[k]
-        self.basis[spil] = rij
-
-    def bepaald(self, rij: dict[int, int]) -> bool:
-        return not self._reduceer(rij)
-
-
-class Atomen:
-    """(piece, class, category): a piece is the days one ISO week and one month share."""
-
-    def __init__(self, van: date, tot: date) -> None:
-        stukken: dict[tuple[tuple[int, int], int], date] = {}
-        dag = van
-        while dag <= tot:
-            stukken.setdefault((dag.isocalendar()[:2], dag.month), dag)
-            dag += timedelta(days=1)
-        self.stukken = sorted(stukken.values())  # the first day of each piece
-        self.index = {
-            (stuk, klas, cat): i
-            for i, (stuk, klas, cat) in enumerate(
-                itertools.product(self.stukken, KLASSEN, CATEGORIEEN)
-            )
-        }
-
-    def stuk_van(self, dag: date) -> date:
-        return max(s for s in self.stukken if s <= dag)
-
-    def functie(self, van: date, tot: date, groep: dict[str, Any]) -> dict[int, int]:
-        rij = {}
-        for (stuk, klas, cat), i in self.index.items():
-            afdeling, leerjaar = KLASSEN[klas]
-            eigen = {"categorie": cat, "afdeling": afdeling, "leerjaar": leerjaar, "klas": klas}
-            if van <= stuk <= tot and all(eigen[d] == w for d, w in groep.items()):
-                rij[i] = 1
-        return rij
-
-
-def mogelijke_groepen(dimensies: list[str]) -> Iterator[dict[str, Any]]:
-    """Every group the attacker knows could exist (classes and categories are public)."""
-    gezien = set()
-    for klas, cat in itertools.product(KLASSEN, CATEGORIEEN):
-        afdeling, leerjaar = KLASSEN[klas]
-        eigen = {"categorie": cat, "afdeling": afdeling, "leerjaar": leerjaar, "klas": klas}
-        groep = tuple((d, eigen[d]) for d in dimensies)
-        if groep not in gezien:
-            gezien.add(groep)
-            yield dict(groep)
-
-
 def lees_antwoord(stelsel: Stelsel, atomen: Atomen, antwoord: dict[str, Any]) -> int:
     """Every number in a trends answer, and every group it leaves out (zero), as a
     published function; returns how many numbers were published."""
@@ -265,16 +171,12 @@ def kleine_cellen(
         for dimensies in itertools.combinations(DIMENSIES, r):
             for groep in mogelijke_groepen(list(dimensies)):
                 for van, tot in vensters:
-                    wie = {s.leerling for s in signalen if van <= s.dag <= tot and _in(s, groep)}
+                    wie = {
+                        s.leerling for s in signalen if van <= s.dag <= tot and hoort_bij(s, groep)
+                    }
                     if 0 < len(wie) < 5:
                         klein.append((f"{groep} {van}..{tot}", atomen.functie(van, tot, groep)))
     return klein
-
-
-def _in(s: Signaal, groep: dict[str, Any]) -> bool:
-    afdeling, leerjaar = KLASSEN[s.klas]
-    eigen = {"categorie": s.categorie, "afdeling": afdeling, "leerjaar": leerjaar, "klas": s.klas}
-    return all(eigen[d] == w for d, w in groep.items())
 
 
 PERS = [
