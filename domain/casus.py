@@ -72,6 +72,12 @@ class Casus(Commandos, Aggregate):
 
     class SignaalGemeld(Event, g.SignaalGemeldVelden):
         TOPIC: ClassVar[str] = "zorgroute:SignaalGemeld"
+        class_version: ClassVar[int] = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Before version 2 every signal took over the subject it carried.
+            state["onderwerp_overgenomen"] = True
 
     class CasusHeropend(Event, g.CasusHeropendVelden):
         TOPIC: ClassVar[str] = "zorgroute:CasusHeropend"
@@ -133,6 +139,12 @@ class Casus(Commandos, Aggregate):
     class CasusAfgesloten(Event, g.CasusAfgeslotenVelden):
         TOPIC: ClassVar[str] = "zorgroute:CasusAfgesloten"
 
+    class OnderwerpGecorrigeerd(Event, g.OnderwerpGecorrigeerdVelden):
+        TOPIC: ClassVar[str] = "zorgroute:OnderwerpGecorrigeerd"
+
+    class AnonimiteitOpgeheven(Event, g.AnonimiteitOpgehevenVelden):
+        TOPIC: ClassVar[str] = "zorgroute:AnonimiteitOpgeheven"
+
     if TYPE_CHECKING:  # set by Event.mutate; not a class annotation the metaclass would see
         _tijdstip: datetime
 
@@ -148,6 +160,9 @@ class Casus(Commandos, Aggregate):
         self.traject = 1
         self.signalen: list[Signaal] = []
         self.afsluitreden: str | None = None
+        # Anonymity outlives a traject: only an explicit lifting ends it.
+        self.anoniem = False
+        self.pseudoniem: str | None = None
         self._begin_traject()
 
     def _begin_traject(self) -> None:
@@ -163,8 +178,6 @@ class Casus(Commandos, Aggregate):
         self.interventies: list[Interventie] = []
         self.volgende_bespreking: date | None = None
         self.volgende_evaluatie: date | None = None
-        self.anoniem = False
-        self.pseudoniem: str | None = None
         self.kernteam_aanmelding: KernteamAanmelding | None = None
         self.opschalen = False
         # The partner organisations of the standing ZAT referral: only they read the file.
@@ -203,9 +216,10 @@ class Casus(Commandos, Aggregate):
         veiligheidszorg: bool,
         actor: Actor,
         toelichting: str | None,
+        onderwerp_overgenomen: bool = False,
     ) -> None:
-        # The signal carries the subject as it is now (class, department, year move on).
-        self.onderwerp = onderwerp
+        if onderwerp_overgenomen:  # only signals stored before class_version 2
+            self.onderwerp = onderwerp
         self.signalen.append(
             Signaal(
                 categorieen=categorieen,  # type: ignore[arg-type]
@@ -325,8 +339,9 @@ class Casus(Commandos, Aggregate):
             waarom_nu=waarom_nu,
             sterke_kanten=sterke_kanten,
         )
-        self.anoniem = anoniem
-        self.pseudoniem = pseudoniem
+        if anoniem:  # an intake never lifts anonymity; `_anonimiteit_opgeheven` does
+            self.anoniem = True
+            self.pseudoniem = pseudoniem
         self.volgende_bespreking = datum + BESPREEKTERMIJN
 
     @event(RegiehouderBenoemd)
@@ -386,7 +401,13 @@ class Casus(Commandos, Aggregate):
 
     @event(TerugkoppelingGegeven)
     def _terugkoppeling_gegeven(
-        self, aan: str, datum: date, inhoud: str, actor: Actor, toelichting: str | None
+        self,
+        aan: str,
+        datum: date,
+        inhoud: str,
+        signaalgever: str | None,
+        actor: Actor,
+        toelichting: str | None,
     ) -> None:
         pass  # recorded for the caseload's "feedback owed"; no structural field changes
 
@@ -448,3 +469,14 @@ class Casus(Commandos, Aggregate):
         self.ketenpartners = ()  # a closed file is no longer with the ZAT
         self.volgende_bespreking = None
         self.volgende_evaluatie = None
+
+    @event(OnderwerpGecorrigeerd)
+    def _onderwerp_gecorrigeerd(
+        self, onderwerp: Onderwerp, reden: str, bron: str, actor: Actor, toelichting: str | None
+    ) -> None:
+        self.onderwerp = onderwerp
+
+    @event(AnonimiteitOpgeheven)
+    def _anonimiteit_opgeheven(self, reden: str, actor: Actor, toelichting: str | None) -> None:
+        self.anoniem = False
+        self.pseudoniem = None

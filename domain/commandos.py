@@ -15,7 +15,7 @@ from uuid import UUID
 from domain import gebeurtenissen as g
 from domain.identiteit import pseudoniem_voor
 from domain.regels import controleer
-from domain.waarden import Actor, Onderwerp
+from domain.waarden import Actor, Onderwerp, Signaal
 
 Trigger = Callable[..., None]
 
@@ -27,6 +27,7 @@ class Commandos:
         traject: int
         pseudoniem: str | None
         onderwerp: Onderwerp
+        signalen: list[Signaal]
         _heropend: Trigger
         _signaal_gemeld: Trigger
         _gesprek_gevoerd: Trigger
@@ -48,6 +49,8 @@ class Commandos:
         _evaluatie_uitgevoerd: Trigger
         _doorverwezen_naar_zat: Trigger
         _afgesloten: Trigger
+        _onderwerp_gecorrigeerd: Trigger
+        _anonimiteit_opgeheven: Trigger
 
     def _controleer(self, gebeurtenis: str, **argumenten: Any) -> None:
         controleer(gebeurtenis, self, argumenten)  # type: ignore[arg-type]
@@ -70,12 +73,12 @@ class Commandos:
         return gegevens
 
     def meld_signaal(self, actor: Actor, toelichting: str | None = None, **velden: Any) -> None:
-        """A new concern. On a closed file it first reopens the file as a new traject."""
-        gegevens = dict(g.SignaalGemeldVelden(**velden))
-        # The file keeps what it knew (a birth date, say) unless the signal says otherwise.
-        bekend = self.onderwerp.model_dump(exclude_none=True)
-        nieuw = gegevens["onderwerp"].model_dump(exclude_none=True)
-        gegevens["onderwerp"] = type(self.onderwerp)(**{**bekend, **nieuw})
+        """A new concern. On a closed file it first reopens the file as a new traject.
+
+        The signal records the subject as the reporter described it and leaves the file's
+        subject as it is: who a file is about changes only by `corrigeer_onderwerp`."""
+        velden.setdefault("onderwerp", self.onderwerp)
+        gegevens = dict(g.SignaalGemeldVelden(**velden, onderwerp_overgenomen=False))
         if self.status == "gesloten":
             self._heropend(traject=self.traject + 1, actor=actor, toelichting=toelichting)
         self._signaal_gemeld(**gegevens, actor=actor, toelichting=toelichting)
@@ -240,10 +243,47 @@ class Commandos:
     def geef_terugkoppeling(
         self, actor: Actor, toelichting: str | None = None, **velden: Any
     ) -> None:
+        gevers = self._signaalgevers()
+        if velden.get("aan") == "signaalgever" and velden.get("signaalgever") is None:
+            # With one reporter there is only one it can be for.
+            velden = {**velden, "signaalgever": gevers[0] if len(gevers) == 1 else None}
         self._voer_uit(
             "TerugkoppelingGegeven",
             g.TerugkoppelingGegevenVelden,
             self._terugkoppeling_gegeven,
+            actor,
+            toelichting,
+            velden,
+            signaalgevers=gevers,
+        )
+
+    def _signaalgevers(self) -> tuple[str, ...]:
+        """The reporters of this file's signals, first reporter first."""
+        return tuple(dict.fromkeys(s.gemeld_door.id for s in self.signalen))
+
+    def corrigeer_onderwerp(
+        self, actor: Actor, reden: str, toelichting: str | None = None, **wijzigingen: Any
+    ) -> None:
+        """Correct who the file is about: the given fields replace the file's, the rest
+        stays. The pupil number (or a class case's class) names the file and is fixed."""
+        bron = wijzigingen.pop("bron", "correctie")
+        gegevens = dict(
+            g.OnderwerpGecorrigeerdVelden(
+                onderwerp=Onderwerp(**{**self.onderwerp.model_dump(), **wijzigingen}),
+                reden=reden,
+                bron=bron,
+            )
+        )
+        self._controleer("OnderwerpGecorrigeerd", **gegevens, oud=self.onderwerp)
+        self._onderwerp_gecorrigeerd(**gegevens, actor=actor, toelichting=toelichting)
+
+    def hef_anonimiteit_op(
+        self, actor: Actor, toelichting: str | None = None, **velden: Any
+    ) -> None:
+        self._voer_uit(
+            "AnonimiteitOpgeheven",
+            g.AnonimiteitOpgehevenVelden,
+            self._anonimiteit_opgeheven,
             actor,
             toelichting,
             velden,

@@ -20,6 +20,10 @@ REGEL_VOORRANG: tuple[str, ...] = (
     "evaluatiedatum_ontbreekt",
     "evaluatiedatum_ongeldig",
     "onderwerp_past_niet",
+    "onderwerp_vast",
+    "onderwerp_ongewijzigd",
+    "niet_anoniem",
+    "signaalgever_onbekend",
 )
 
 

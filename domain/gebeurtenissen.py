@@ -19,6 +19,7 @@ from domain.waarden import (
     DoelenBehaald,
     GesprekMet,
     Onderwerp,
+    OnderwerpBron,
     TerugkoppelingAan,
     ToestemmingBesluit,
     ToestemmingDoel,
@@ -38,11 +39,15 @@ class CasusGeopendVelden(Velden):
 
 
 class SignaalGemeldVelden(Velden):
+    # The subject as the reporter described it. Since class_version 2 a signal leaves the
+    # file's subject as it is (`onderwerp_overgenomen` False); signals stored before that
+    # took it over, and are upcast to say so, so old files replay as they stood.
     onderwerp: Onderwerp
     categorieen: tuple[Categorie, ...]
     omschrijving: str
     bron: Bron
     veiligheidszorg: bool = False
+    onderwerp_overgenomen: bool = False
 
 
 class CasusHeropendVelden(Velden):
@@ -139,6 +144,9 @@ class TerugkoppelingGegevenVelden(Velden):
     aan: TerugkoppelingAan
     datum: date
     inhoud: str
+    # With `aan=signaalgever`: the staff id of the reporter it is for (None in feedback
+    # stored before it was recorded).
+    signaalgever: str | None = None
 
 
 class EvaluatieUitgevoerdVelden(Velden):
@@ -153,6 +161,19 @@ class DoorverwezenNaarZATVelden(Velden):
     datum: date
     hulpvraag: str
     ketenpartners: tuple[str, ...]
+
+
+class OnderwerpGecorrigeerdVelden(Velden):
+    """Who the file is about, corrected: the whole subject as it is from now on."""
+
+    onderwerp: Onderwerp
+    reden: str
+    # Who says so: a person's correction, or (later) the school's pupil administration.
+    bron: OnderwerpBron = "correctie"
+
+
+class AnonimiteitOpgehevenVelden(Velden):
+    reden: str
 
 
 class CasusAfgeslotenVelden(Velden):

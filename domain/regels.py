@@ -34,6 +34,7 @@ class CasusStaat(Protocol):
     opp: OPP | None
     interventies: list[Interventie]
     geboortedatum: date | None
+    anoniem: bool
 
 
 Regel = Callable[[CasusStaat, Mapping[str, Any]], Overtreding | None]
@@ -217,6 +218,50 @@ def _opp_binnen_jaar(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     return None
 
 
+def _signaalgever(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if a["aan"] != "signaalgever":
+        if a.get("signaalgever") is not None:
+            return Overtreding(
+                "signaalgever_onbekend",
+                "Een signaalgever noemt u alleen bij een terugkoppeling aan de signaalgever.",
+            )
+        return None
+    if a.get("signaalgever") not in a["signaalgevers"]:
+        return Overtreding(
+            "signaalgever_onbekend",
+            "Kies bij een terugkoppeling aan de signaalgever wie het is: het id van een "
+            "medewerker die in dit dossier een signaal meldde.",
+        )
+    return None
+
+
+def _onderwerp_vast(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    oud, nieuw = a["oud"], a["onderwerp"]
+    sleutel = ("type", "klas") if oud.is_klas else ("type", "leerlingnummer")
+    if any(getattr(oud, v) != getattr(nieuw, v) for v in sleutel):
+        wat = "de klas van een klascasus" if oud.is_klas else "het leerlingnummer"
+        return Overtreding(
+            "onderwerp_vast",
+            f"Het dossier hoort bij {wat}; dat is niet te corrigeren. Meld een signaal "
+            "over het juiste onderwerp; dat krijgt een eigen dossier.",
+        )
+    return None
+
+
+def _onderwerp_gewijzigd(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if a["oud"] == a["onderwerp"]:
+        return Overtreding(
+            "onderwerp_ongewijzigd", "De correctie verandert niets aan het onderwerp."
+        )
+    return None
+
+
+def _anoniem(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if not c.anoniem:
+        return Overtreding("niet_anoniem", "Dit dossier is niet anoniem.")
+    return None
+
+
 # Which checks guard which event. The file being open is checked for every command; a
 # signal on a closed file reopens it instead, so SignaalGemeld has no checks.
 REGELS: dict[str, tuple[Regel, ...]] = {
@@ -240,10 +285,14 @@ REGELS: dict[str, tuple[Regel, ...]] = {
     "HandelingsplanVastgesteld": (_open, _leerling, _regiehouder),
     "OPPVastgesteld": (_open, _leerling, _regiehouder, _instemming_ouders, _opp_binnen_jaar),
     "BesprokenInOZS": (_open, _minstens_ozs),
-    "TerugkoppelingGegeven": (_open,),
+    "TerugkoppelingGegeven": (_open, _signaalgever),
     "EvaluatieUitgevoerd": (_open, _iets_te_evalueren, _nieuwe_evaluatiedatum),
     "DoorverwezenNaarZAT": (_open, _leerling, _minstens_ozs, _regiehouder, _toestemming_zat),
     "CasusAfgesloten": (_open,),
+    # Who a file is about, and whether it is anonymous, are no steps of the route: they
+    # can be put right on a closed file too.
+    "OnderwerpGecorrigeerd": (_onderwerp_vast, _onderwerp_gewijzigd),
+    "AnonimiteitOpgeheven": (_anoniem,),
 }
 
 

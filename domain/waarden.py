@@ -45,6 +45,7 @@ TerugkoppelingAan = Literal["mentor", "signaalgever", "ouders", "leerling"]
 DoelenBehaald = Literal["ja", "deels", "nee"]
 Vervolg = Literal["terug_naar_mentor", "voortzetten", "opschalen", "afsluiten"]
 AfsluitReden = Literal["doelen_behaald", "geen_zorg_meer", "uitgeschreven", "overgedragen"]
+OnderwerpBron = Literal["correctie", "leerlingadministratie"]
 
 
 class Waarde(BaseModel):

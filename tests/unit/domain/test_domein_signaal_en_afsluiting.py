@@ -67,21 +67,21 @@ def test_signal_on_an_open_file_adds_a_signal_and_keeps_the_traject() -> None:
     assert casus.signalen[-1].veiligheidszorg is True
 
 
-def test_signal_takes_over_the_subjects_current_class_department_and_year() -> None:
+def test_a_later_signal_records_the_concern_and_leaves_the_subject_as_it_is() -> None:
     casus = nieuwe_casus(leerling(klas="2A", afdeling="havo", leerjaar=2))
-    meld_signaal(casus, leerling(klas="3B", afdeling="vwo", leerjaar=3))
-    assert (casus.onderwerp.klas, casus.onderwerp.afdeling, casus.onderwerp.leerjaar) == (
-        "3B",
-        "vwo",
-        3,
-    )
+    anders = leerling(klas="3B", afdeling="vwo", leerjaar=3, naam="Naam Overschreven")
+    meld_signaal(casus, anders)
+    (signaal,) = casus.collect_events()
+    assert casus.onderwerp == leerling(klas="2A", afdeling="havo", leerjaar=2)
+    # The signal keeps what its reporter said, for the zorgcoördinator to put right.
+    assert signaal.onderwerp == anders  # type: ignore[attr-defined]
+    assert len(casus.signalen) == 2
 
 
-def test_signal_keeps_a_known_birth_date_the_signal_does_not_repeat() -> None:
-    casus = nieuwe_casus(leerling(geboortedatum=date(2009, 5, 1)))
-    meld_signaal(casus, leerling(klas="3B"))
-    assert casus.onderwerp.geboortedatum == date(2009, 5, 1)
-    assert casus.onderwerp.klas == "3B"
+def test_a_later_signal_does_not_add_a_birth_date_either() -> None:
+    casus = nieuwe_casus(leerling())
+    meld_signaal(casus, leerling(geboortedatum=date(2009, 5, 1)))
+    assert casus.onderwerp.geboortedatum is None
 
 
 def test_a_later_signal_is_stamped_with_its_own_event_time() -> None:
@@ -166,8 +166,6 @@ def test_reopening_starts_a_new_traject_at_mentor_with_traject_fields_cleared() 
     assert casus.interventies == []
     assert casus.toestemmingen == {}
     assert casus.ouders_geinformeerd is False
-    assert casus.anoniem is False
-    assert casus.pseudoniem is None
     assert casus.volgende_bespreking is None
     assert casus.volgende_evaluatie is None
     assert casus.opschalen is False

@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 from domeinbouwers import (
     DAG,
+    ZORGCOORDINATOR,
     casus_op_niveau,
     gebeurtenissen,
     geweigerd,
     klas,
     leerling,
-    meld_signaal,
     nieuwe_casus,
     registreer_toestemming,
     verwijs_naar_zat,
@@ -148,9 +148,12 @@ def test_pupil_born_on_29_february_turns_16_on_29_february() -> None:
     assert casus.toestemmingen["zat"].door == "leerling"
 
 
-def test_birth_date_from_a_later_signal_counts() -> None:
+def test_birth_date_from_a_correction_counts() -> None:
+    # A later signal does not change the subject; the zorgcoördinator's correction does.
     casus = nieuwe_casus(leerling(geboortedatum=None))
-    meld_signaal(casus, leerling(geboortedatum=GEBOREN))
+    casus.corrigeer_onderwerp(
+        actor=ZORGCOORDINATOR, reden="Uit de administratie.", geboortedatum=GEBOREN
+    )
     registreer_toestemming(casus, "ozs", "gegeven", door="leerling", datum=date(2025, 9, 1))
     assert casus.toestemmingen["ozs"].door == "leerling"
 
