@@ -65,3 +65,16 @@ class GeenToegang(DomeinFout):
         self, melding: str = "U heeft geen toegang tot dit dossier of deze functie."
     ) -> None:
         super().__init__(melding)
+
+
+class VersieVerborgen(GeenToegang):
+    """An If-Match from whoever may write but not read the file: its version is not theirs
+    to know (403, its own code so a client can drop the header and try again)."""
+
+    code = "versie_verborgen"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Alleen wie het dossier mag lezen, kan een versie noemen (If-Match). Stuur het "
+            "verzoek zonder If-Match."
+        )

@@ -21,6 +21,8 @@ HANDELINGEN: dict[str, str] = {
     "evaluaties": "evalueer",
     "zat-verwijzing": "verwijs_naar_zat",
     "afsluiting": "sluit_af",
+    "onderwerp-correctie": "corrigeer_onderwerp",
+    "anonimiteit-opheffing": "hef_anonimiteit_op",
 }
 
 # Commands whose rule depends on "today" get it from the service's clock.

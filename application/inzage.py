@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from application.fouten import GeenToegang
+from application.fouten import GeenToegang, VersieVerborgen
 from application.gebruiker import Gebruiker
 from application.stappen import Blokkerend, Stappen
 from application.toegang import (
@@ -22,13 +22,14 @@ from application.toegang import (
     mag_schrijven,
     weergave_voor,
     ziet_naam,
+    ziet_versie,
 )
 from application.toegangslog import Actie, Bron, Toegangslogboek, Toegangsregel
 from domain.casus import Casus
+from domain.waarden import Onderwerp
 
 GEEN_BRON = Bron()
 SCHRIJVERS = 8  # threads that write access log entries while reads shape their answer
-_PERSOONSGEGEVENS = ("naam", "leerlingnummer", "geboortedatum")
 
 
 def _niets() -> None:
@@ -51,6 +52,21 @@ def feiten_van(casus: Casus) -> DossierFeiten:
         zat_toestemming=zat is not None and zat.besluit == "gegeven",
         signaalgevers=frozenset(s.gemeld_door.id for s in casus.signalen),
         ketenpartners=casus.ketenpartners,
+    )
+
+
+def feiten_van_nieuw(school: str, onderwerp: Onderwerp) -> DossierFeiten:
+    """The facts of the file a first signal about `onderwerp` would open."""
+    return DossierFeiten(
+        school=school,
+        klas=onderwerp.klas,
+        afdeling=onderwerp.afdeling,
+        is_klas=onderwerp.is_klas,
+        niveau="mentor",
+        regiehouder=None,
+        intern_begeleider=None,
+        anoniem=False,
+        zat_toestemming=False,
     )
 
 
@@ -110,7 +126,7 @@ class Poortwachter:
         bron: Bron | None,
         *,
         vastleggen: bool = True,
-    ) -> Stappen[None]:
+    ) -> Stappen[Besluit]:
         """Refuse (GeenToegang) a step the policy does not allow; as steps of a command
         (application/stappen.py), because logging the refusal may block. `vastleggen=False`
         for a decision on a copy that may be behind the store: the caller decides again on
@@ -123,6 +139,49 @@ class Poortwachter:
                 bron = bron or GEEN_BRON
                 yield Blokkerend(partial(self._log, g, besluit, "wijzigen", handeling, bron, casus))
             raise GeenToegang("U mag deze stap in dit dossier niet zetten.")
+        return besluit
+
+    def versie_noemen(
+        self,
+        g: Gebruiker,
+        handeling: str,
+        feiten: DossierFeiten,
+        casus: Casus | None,
+        bron: Bron | None,
+        *,
+        vastleggen: bool = True,
+    ) -> Stappen[None]:
+        """Refuse an If-Match from whoever may not know the file's version: answering it
+        (412 with the current version, or not) would tell them the file's state."""
+        if ziet_versie(g, feiten):
+            return
+        if vastleggen:
+            besluit = Besluit(False, f"{handeling}:versie:geen_regel")
+            bron = bron or GEEN_BRON
+            yield Blokkerend(partial(self._log, g, besluit, "wijzigen", handeling, bron, casus))
+        raise VersieVerborgen
+
+    def mislukt(
+        self,
+        g: Gebruiker,
+        besluit: Besluit,
+        handeling: str,
+        code: str,
+        casus: Casus | None,
+        bron: Bron | None,
+    ) -> Stappen[None]:
+        """Record an allowed write that stored nothing (a broken rule, a stale version,
+        bad input) as an attempt: `resultaat` `mislukt`, `regel` the allowing rule with
+        the reason's code after it."""
+        if self.logboek is None:
+            return
+        regel = self._regel(
+            g, datetime.now(UTC), "wijzigen", "mislukt", f"{besluit.regel}:{code}", handeling,
+            bron or GEEN_BRON, casus.school if casus else g.school,
+            str(casus.id) if casus else None,
+            casus.pseudoniem if casus is not None and casus.anoniem else None,
+        )  # fmt: skip
+        yield Blokkerend(partial(self.logboek.schrijf, regel))
 
     def overzicht(self, g: Gebruiker, soort: str, bron: Bron | None) -> None:
         besluit = mag_overzicht(g, soort)
@@ -281,23 +340,31 @@ def beperk_dossier(
     soort = weergave_voor(g, feiten)
     weergave["weergave"] = soort
     if not ziet_naam(g, feiten):
-        for veld in _PERSOONSGEGEVENS:
-            weergave["onderwerp"].pop(veld, None)
+        _verberg_onderwerp(weergave["onderwerp"])
     if soort == "extern":
         # The ZAT sees what was shared with it: not the signals' text from before referral.
         for signaal in weergave["signalen"]:
             if verwezen_op is None or signaal["tijdstip"] < verwezen_op:
                 signaal["omschrijving"] = None
     if soort == "docent":
+        # Their own signals and the feedback given to them: no version (it would tell how
+        # far the file has come), no feedback meant for another reporter.
         eigen = [s for s in weergave["signalen"] if s["gemeld_door"]["id"] == g.sub]
         return {
             "casus_id": weergave["casus_id"],
-            "versie": weergave["versie"],
             "weergave": "docent",
             "signalen": eigen,
-            "terugkoppelingen": weergave.get("terugkoppelingen", []),
+            "terugkoppelingen": [
+                t for t in weergave.get("terugkoppelingen", []) if t["signaalgever"] == g.sub
+            ],
         }
     return weergave
+
+
+def _verberg_onderwerp(onderwerp: dict[str, Any]) -> None:
+    """Beside a pseudonym nothing that narrows it down: only the subject's type stays."""
+    for veld in [v for v in onderwerp if v != "type"]:
+        del onderwerp[veld]
 
 
 def beperk_geschiedenis(
@@ -313,10 +380,12 @@ def beperk_geschiedenis(
         items = [i for i in items if verwijzing is not None and i["versie"] >= verwijzing]
     if not ziet_naam(g, feiten):
         for item in items:
-            onderwerp = item["gegevens"].get("onderwerp")
+            gegevens = item["gegevens"]
+            onderwerp = gegevens.get("onderwerp")
             if isinstance(onderwerp, dict):
-                for veld in _PERSOONSGEGEVENS:
-                    onderwerp.pop(veld, None)
+                _verberg_onderwerp(onderwerp)
+            # Why a file is anonymous tells who it is about.
+            gegevens.pop("reden_anoniem", None)
     return items
 
 

@@ -119,14 +119,25 @@ class _Stand:
         self.casus: Casus | None = None
         self.terugkoppelingen: list[dict[str, Any]] = []
         self.verwezen_op: str | None = None
+        self._signaalgevers: set[str] = set()
 
     def neem(self, gebeurtenis: Casus.Event) -> None:
         if self.afspelen:
             self.casus = gebeurtenis.mutate(self.casus)
         soort = type(gebeurtenis).__name__
-        if soort == "TerugkoppelingGegeven" and gebeurtenis.aan == "signaalgever":  # type: ignore[attr-defined]
+        if soort == "SignaalGemeld":
+            self._signaalgevers.add(gebeurtenis.actor.id)
+        elif soort == "TerugkoppelingGegeven" and gebeurtenis.aan == "signaalgever":  # type: ignore[attr-defined]
+            aan = gebeurtenis.signaalgever  # type: ignore[attr-defined]
+            if aan is None and len(self._signaalgevers) == 1:
+                # Stored before the recipient was: it can only be for the one reporter.
+                (aan,) = self._signaalgevers
             self.terugkoppelingen.append(
-                {"datum": gebeurtenis.datum.isoformat(), "inhoud": gebeurtenis.inhoud}  # type: ignore[attr-defined]
+                {
+                    "datum": gebeurtenis.datum.isoformat(),  # type: ignore[attr-defined]
+                    "inhoud": gebeurtenis.inhoud,  # type: ignore[attr-defined]
+                    "signaalgever": aan,
+                }
             )
         elif soort == "DoorverwezenNaarZAT":
             self.verwezen_op = gebeurtenis.timestamp.isoformat()

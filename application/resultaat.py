@@ -14,10 +14,14 @@ class Resultaat:
     nieuw: bool
     status: int
     positie: int | None = None
+    # False for a caller who may not read the file: the answer then names it only.
+    toon_versie: bool = True
 
     def antwoord(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"casus_id": str(self.casus_id), "versie": self.versie}
-        body["nieuw"] = self.nieuw
+        body: dict[str, Any] = {"casus_id": str(self.casus_id)}
+        if self.toon_versie:
+            body["versie"] = self.versie
+            body["nieuw"] = self.nieuw
         if self.positie is not None:
             body["positie"] = self.positie
         return body

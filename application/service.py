@@ -17,11 +17,12 @@ from application.fouten import CasusNietGevonden, OngeldigeInvoer
 from application.gebruiker import Gebruiker
 from application.groepscommit import GroepsCommit
 from application.handelingen import HANDELINGEN, MET_PEILDATUM
-from application.inzage import Poortwachter
+from application.inzage import Poortwachter, feiten_van, feiten_van_nieuw
 from application.laatst_bewaard import LaatstBewaard
 from application.lezen import Lezen
 from application.resultaat import Resultaat
 from application.stappen import Stappen, in_draad
+from application.toegang import ziet_naam, ziet_versie
 from application.toegangslog import Bron, Toegangslogboek
 from application.wijzigen import Wijzigen, velden_van
 from domain.casus import Casus
@@ -113,42 +114,44 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
         casus_id: UUID | None = None,
         verwachte_versie: int | None = None,
         idempotentie_sleutel: str | None = None,
-        status_nieuw: int = 201,
-        status_bestaand: int = 200,
         bron: Bron | None = None,
     ) -> Stappen[Resultaat]:
+        """A signal: to the file of its subject (`POST /signalen`), or to the file in the
+        path (`casus_id`). Access is decided before anything about the file is looked at,
+        and the answer names only what the caller may read (docs/toegang.md)."""
         school = self._school(gebruiker)
         velden = dict(gegevens)
         onderwerp = self._onderwerp(velden.pop("onderwerp", None))
-        if onderwerp is not None:
-            afgeleid = casus_id_voor(self._id_sleutel, school, onderwerp, self.vandaag())
-            if casus_id is not None and casus_id != afgeleid:
+        op_pad = casus_id is not None
+        afgeleid = (
+            casus_id_voor(self._id_sleutel, school, onderwerp, self.vandaag())
+            if onderwerp is not None
+            else None
+        )
+        if casus_id is None:
+            if afgeleid is None:
                 raise OngeldigeInvoer(
-                    "Het onderwerp hoort niet bij dit dossier.",
-                    [{"veld": "onderwerp", "melding": "past niet bij het dossier in het pad"}],
+                    "Een signaal heeft een onderwerp nodig.",
+                    [{"veld": "onderwerp", "melding": "ontbreekt"}],
                 )
             casus_id = afgeleid
-        if casus_id is None:
-            raise OngeldigeInvoer(
-                "Een signaal heeft een onderwerp nodig.",
-                [{"veld": "onderwerp", "melding": "ontbreekt"}],
-            )
+        doel = casus_id
 
         def actie(casus: Casus | None) -> Casus:
             if casus is None:
-                if onderwerp is None:
+                if onderwerp is None or afgeleid != doel:
                     raise CasusNietGevonden
                 casus = Casus(
-                    id=casus_id,
+                    id=doel,
                     school=school,
                     onderwerp=onderwerp,
                     actor=gebruiker.actor,
                     toelichting=None,
                 )
+            elif op_pad and onderwerp is not None:
+                self._onderwerp_bij_pad(gebruiker, casus, afgeleid == doel)
             casus.meld_signaal(
-                actor=gebruiker.actor,
-                onderwerp=onderwerp or casus.onderwerp,
-                **velden,
+                actor=gebruiker.actor, onderwerp=onderwerp or casus.onderwerp, **velden
             )
             return casus
 
@@ -160,9 +163,26 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
                 verzoek=("signalen", str(casus_id), dict(gegevens)),
                 verwachte_versie=verwachte_versie,
                 idempotentie_sleutel=idempotentie_sleutel,
-                status=(status_nieuw, status_bestaand),
+                status=(201, 201),
                 bron=bron,
+                feiten_nieuw=feiten_van_nieuw(school, onderwerp) if onderwerp else None,
             )
+        )
+
+    @staticmethod
+    def _onderwerp_bij_pad(gebruiker: Gebruiker, casus: Casus, past: bool) -> None:
+        """An `onderwerp` beside a file named in the path is checked only for whoever sees
+        that file's subject; to anyone else it is refused whatever it says, so that trying
+        pupil numbers on a known file tells them nothing."""
+        feiten = feiten_van(casus)
+        if ziet_versie(gebruiker, feiten) and ziet_naam(gebruiker, feiten):
+            if past:
+                return
+            melding = "past niet bij het dossier in het pad"
+        else:
+            melding = "laat het onderwerp weg: het dossier staat al in het pad"
+        raise OngeldigeInvoer(
+            "Het onderwerp hoort niet bij dit verzoek.", [{"veld": "onderwerp", "melding": melding}]
         )
 
     meld_signaal = in_draad(meld_signaal_stappen)

@@ -36,9 +36,18 @@ class DossierFeiten:
 
 Relatie = Callable[[Gebruiker, DossierFeiten], bool]
 
+
+def gelijk_gespeld(naam: str) -> str:
+    """A class or department name as compared: case and surrounding spaces do not count."""
+    return naam.strip().casefold()
+
+
 RELATIES: dict[str, Relatie] = {
-    "eigen_klas": lambda g, f: f.klas in g.klassen,
-    "eigen_afdeling": lambda g, f: g.afdeling is not None and f.afdeling == g.afdeling,
+    # Class and department names as the school writes them: `h3a` is `H3A`.
+    "eigen_klas": lambda g, f: gelijk_gespeld(f.klas) in {gelijk_gespeld(k) for k in g.klassen},
+    "eigen_afdeling": lambda g, f: (
+        g.afdeling is not None and gelijk_gespeld(f.afdeling) == gelijk_gespeld(g.afdeling)
+    ),
     "gekoppeld": lambda g, f: f.intern_begeleider == g.sub,
     "regiehouder": lambda g, f: f.regiehouder == g.sub,
     "ozs_of_hoger": lambda g, f: f.niveau in ("ozs", "extern"),
@@ -93,7 +102,10 @@ SCHRIJVEN: dict[str, tuple[Regel, ...]] = {
         ("contactpersoonbesprekingen", "ozs-besprekingen"),
         (("zorgcoordinator", ()), ("zorgteam", ())),
     ),
-    **dict.fromkeys(("regiehouder", "intern-begeleider"), (("zorgcoordinator", ()),)),
+    **dict.fromkeys(
+        ("regiehouder", "intern-begeleider", "onderwerp-correctie", "anonimiteit-opheffing"),
+        (("zorgcoordinator", ()),),
+    ),
     **dict.fromkeys(
         ("handelingsplan", "evaluaties"),
         (*_REGIEHOUDER, *_IB, ("zorgcoordinator", ()), ("mentor", ("eigen_klas", "onder_ozs"))),
@@ -205,6 +217,13 @@ def weergave_voor(g: Gebruiker, f: DossierFeiten) -> Weergave:
     return "volledig"
 
 
+def ziet_versie(g: Gebruiker, f: DossierFeiten) -> bool:
+    """May this caller know how far a file has come (its version: in an answer, an ETag,
+    an If-Match)? Whoever reads the file itself; a teacher who sees only their own signals
+    does not, so a signal never tells them how large a pupil's file is."""
+    return mag_lezen(g, f).toegestaan and weergave_voor(g, f) != "docent"
+
+
 def ziet_naam(g: Gebruiker, f: DossierFeiten) -> bool:
     return not f.anoniem or _past(NAAM_BIJ_ANONIEM, g, f) is not None
 
@@ -217,8 +236,8 @@ def leesfilter(g: Gebruiker) -> list[list[Voorwaarde]]:
     view can select exactly the readable files (and page correctly). An empty inner list
     means "every file of the school"; an empty outer list means "none"."""
     waarden: dict[str, object] = {
-        "eigen_klas": tuple(g.klassen),
-        "eigen_afdeling": g.afdeling,
+        "eigen_klas": tuple(gelijk_gespeld(k) for k in g.klassen),
+        "eigen_afdeling": gelijk_gespeld(g.afdeling) if g.afdeling is not None else None,
         "gekoppeld": g.sub,
         "regiehouder": g.sub,
         "ozs_of_hoger": None,

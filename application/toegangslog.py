@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 Actie = Literal["lezen", "zoeken", "exporteren", "wijzigen", "weigering", "noodtoegang"]
-Resultaat = Literal["toegestaan", "geweigerd"]
+# `mislukt`: allowed, but the write stored nothing (a broken rule, a stale version, bad input).
+Resultaat = Literal["toegestaan", "geweigerd", "mislukt"]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ safe because its events can only be stored on top of the version they were made 
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable
 from functools import partial
@@ -31,11 +32,13 @@ from application.fouten import (
 )
 from application.gebruiker import Gebruiker
 from application.idempotentie import IdempotentieSleutel, idempotentie_id, vingerafdruk
+from application.inzage import feiten_van
 from application.resultaat import Resultaat
 from application.stappen import Bewaar, Blokkerend, Stappen, T, Wacht, voer_uit_async
+from application.toegang import DossierFeiten, ziet_versie
 from application.toegangslog import Bron
 from domain.casus import Casus
-from domain.fouten import DomeinFout
+from domain.fouten import DomeinFout, Regelfout
 
 if TYPE_CHECKING:
     from eventsourcing.application import Repository
@@ -75,6 +78,7 @@ class Wijzigen:
         idempotentie_sleutel: str | None,
         status: tuple[int, int],
         bron: Bron | None,
+        feiten_nieuw: DossierFeiten | None = None,
     ) -> Stappen[Resultaat]:
         """The command as steps (application/stappen.py): what may block is yielded."""
         school = self._school(gebruiker)
@@ -92,19 +96,36 @@ class Wijzigen:
             onzeker = casus is not None
             if not onzeker:
                 casus = yield Blokkerend(partial(self._laad, casus_id, school))
+            # What the policy knows of the file; for a signal that opens one, the file as
+            # it would be opened, so an If-Match cannot tell "new" from "not yours".
+            feiten = feiten_van(casus) if casus is not None else feiten_nieuw
             try:
-                # Checked on the state the command will act on, so a retry re-checks too.
-                yield from self.poortwachter.schrijven(
+                # Access first, on the state the command will act on (a retry re-checks),
+                # then the version, then the rules: whoever may not act learns nothing.
+                besluit = yield from self.poortwachter.schrijven(
                     gebruiker, handeling, casus, bron, vastleggen=not onzeker
                 )
-                if verwachte_versie is not None:
-                    actueel = casus.version if casus else 0
-                    if actueel != verwachte_versie:
-                        raise VersieConflict(verwachte_versie, actueel)
                 try:
-                    casus = actie(casus)
-                except pydantic.ValidationError as fout:
-                    raise OngeldigeInvoer("De gegevens zijn ongeldig.", velden_van(fout)) from fout
+                    if verwachte_versie is not None:
+                        if feiten is not None:
+                            yield from self.poortwachter.versie_noemen(
+                                gebruiker, handeling, feiten, casus, bron, vastleggen=not onzeker
+                            )
+                        actueel = casus.version if casus else 0
+                        if actueel != verwachte_versie:
+                            raise VersieConflict(verwachte_versie, actueel)
+                    try:
+                        casus = actie(casus)
+                    except pydantic.ValidationError as fout:
+                        raise OngeldigeInvoer(
+                            "De gegevens zijn ongeldig.", velden_van(fout)
+                        ) from fout
+                except (VersieConflict, OngeldigeInvoer, Regelfout) as fout:
+                    if not onzeker:  # an allowed write that stores nothing: an attempt
+                        yield from self.poortwachter.mislukt(
+                            gebruiker, besluit, handeling, fout.code, casus, bron
+                        )
+                    raise
             except DomeinFout:
                 if onzeker:
                     # Refused on this process's own copy, which another worker may have
@@ -113,7 +134,13 @@ class Wijzigen:
                     continue
                 raise
             nieuw = casus.version == len(casus.pending_events)
-            resultaat = Resultaat(casus.id, casus.version, nieuw, status[0 if nieuw else 1])
+            resultaat = Resultaat(
+                casus.id,
+                casus.version,
+                nieuw,
+                status[0 if nieuw else 1],
+                toon_versie=ziet_versie(gebruiker, feiten_van(casus)),
+            )
             te_bewaren: list[Any] = [casus]
             if sleutel_id is not None and afdruk is not None:
                 te_bewaren.append(
@@ -143,7 +170,7 @@ class Wijzigen:
             positie = max(o.notification.id for o in opnames)
             for luisteraar in self.na_opslaan:
                 luisteraar(positie)
-            return Resultaat(casus.id, casus.version, nieuw, resultaat.status, positie)
+            return dataclasses.replace(resultaat, positie=positie)
         raise TeVeelGelijktijdigeWijzigingen
 
     @staticmethod
@@ -165,10 +192,11 @@ class Wijzigen:
         # for it (`?na=`) still shows the client its own write.
         return Resultaat(
             UUID(body["casus_id"]),
-            body["versie"],
+            body.get("versie", 0),
             body.get("nieuw", False),
             eerder.status,
             self.recorder.max_notification_id(),
+            toon_versie="versie" in body,
         )
 
     def _eigen_kopie(self, casus_id: UUID, school: str) -> Casus | None:

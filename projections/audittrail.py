@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from domain.casus import Casus
-from projections.basis import Projectie, Wijziging
+from projections.basis import PLAATSENDE_VELDEN, Projectie, Wijziging
 from projections.opslag import Cursor, Opslag
 
 NEDERLAND = ZoneInfo("Europe/Amsterdam")
@@ -36,6 +36,7 @@ KOLOMMEN = (
     "gebeurtenis",
     "toelichting",
     "wijzigingen",
+    "anoniem",
 )
 
 ACTIES: dict[str, str] = {
@@ -61,6 +62,8 @@ ACTIES: dict[str, str] = {
     "EvaluatieUitgevoerd": "evaluatie uitgevoerd",
     "DoorverwezenNaarZAT": "doorverwezen naar ZAT",
     "CasusAfgesloten": "dossier afgesloten",
+    "OnderwerpGecorrigeerd": "onderwerp gecorrigeerd",
+    "AnonimiteitOpgeheven": "anonimiteit opgeheven",
 }
 
 # Only closed vocabularies (enums) may qualify an action: never a free-text field.
@@ -73,6 +76,7 @@ _NADER: dict[str, Callable[[Any], str]] = {
     "TerugkoppelingGegeven": lambda g: f"aan {g.aan}",
     "EvaluatieUitgevoerd": lambda g: f"vervolg: {g.vervolg.replace('_', ' ')}",
     "CasusAfgesloten": lambda g: f"reden: {g.reden.replace('_', ' ')}",
+    "OnderwerpGecorrigeerd": lambda g: f"bron: {g.bron}",
 }
 
 
@@ -100,7 +104,8 @@ class Audittrail(Projectie):
             "positie BIGINT PRIMARY KEY, casus_id TEXT NOT NULL, school TEXT NOT NULL, "
             "versie INTEGER NOT NULL, tijdstip TEXT NOT NULL, gebruiker_id TEXT NOT NULL, "
             "gebruiker_naam TEXT NOT NULL, gebruiker_rol TEXT NOT NULL, actie TEXT NOT NULL, "
-            "gebeurtenis TEXT NOT NULL, toelichting TEXT, wijzigingen TEXT NOT NULL"
+            "gebeurtenis TEXT NOT NULL, toelichting TEXT, wijzigingen TEXT NOT NULL, "
+            "anoniem INTEGER NOT NULL"
         )
     }
     indexen: ClassVar[dict[str, str]] = {
@@ -118,6 +123,11 @@ class Audittrail(Projectie):
     def _rij(w: Wijziging) -> tuple[Any, ...]:
         g = w.gebeurtenis
         actor = g.actor
+        anoniem = bool(w.voor.get("anoniem") or w.na.get("anoniem"))
+        gewijzigd = w.gewijzigd()
+        if anoniem:  # a class beside an anonymous file's id would narrow it down
+            for veld in PLAATSENDE_VELDEN:
+                gewijzigd.pop(veld, None)
         return (
             w.positie,
             w.casus_id,
@@ -130,7 +140,8 @@ class Audittrail(Projectie):
             actie_van(g),
             w.type,
             g.toelichting,
-            orjson.dumps(w.gewijzigd(), option=orjson.OPT_SORT_KEYS).decode(),
+            orjson.dumps(gewijzigd, option=orjson.OPT_SORT_KEYS).decode(),
+            int(anoniem),
         )
 
 

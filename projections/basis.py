@@ -28,7 +28,11 @@ STRUCTURELE_VELDEN: tuple[str, ...] = (
     "volgende_bespreking",
     "volgende_evaluatie",
     "klas",
+    "afdeling",
+    "leerjaar",
 )
+# What places a file in a class: kept out of the audit trail of an anonymous file.
+PLAATSENDE_VELDEN: tuple[str, ...] = ("klas", "afdeling", "leerjaar")
 
 
 def stand_van(casus: Casus | None) -> dict[str, Any]:
@@ -48,6 +52,8 @@ def stand_van(casus: Casus | None) -> dict[str, Any]:
         "volgende_bespreking": _datum(casus.volgende_bespreking),
         "volgende_evaluatie": _datum(casus.volgende_evaluatie),
         "klas": casus.onderwerp.klas,
+        "afdeling": casus.onderwerp.afdeling,
+        "leerjaar": casus.onderwerp.leerjaar,
     }
 
 

@@ -105,6 +105,9 @@ def _kolom(ketenpartners: Sequence[str]) -> str:
 
 
 FILTERS = ("status", "niveau", "klas", "afdeling", "regiehouder", "anoniem")
+_NAAM_VELDEN = ("klas", "afdeling")
+# What narrows a pseudonym down to a pupil: never listed beside it.
+_VERRADEND = ("naam", "klas", "afdeling", "leerjaar")
 
 
 def _cursor_tekst(rij: dict[str, Any]) -> str:
@@ -121,11 +124,12 @@ def _lees_cursor(cursor: str) -> tuple[str, str]:
 
 # How each relation of the access policy reads as SQL on this view.
 _RELATIES: dict[str, Callable[[Any], tuple[str, list[Any]]]] = {
+    # The policy's values come spelled as compared (application.toegang.gelijk_gespeld).
     "eigen_klas": lambda w: (
-        f"klas IN ({', '.join(['%s'] * len(w))})" if w else "1 = 0",
+        f"LOWER(TRIM(klas)) IN ({', '.join(['%s'] * len(w))})" if w else "1 = 0",
         list(w),
     ),
-    "eigen_afdeling": lambda w: ("afdeling = %s", [w]) if w else ("1 = 0", []),
+    "eigen_afdeling": lambda w: ("LOWER(TRIM(afdeling)) = %s", [w]) if w else ("1 = 0", []),
     "gekoppeld": lambda w: ("intern_begeleider = %s", [w]),
     "regiehouder": lambda w: ("regiehouder = %s", [w]),
     "ozs_of_hoger": lambda w: ("niveau IN ('ozs', 'extern')", []),
@@ -181,6 +185,12 @@ def lijst(
         waarde = filters.get(veld)
         if waarde is None:
             continue
+        if veld in _NAAM_VELDEN:
+            # Spelled as the school writes it; and a filter on class or department never
+            # matches an anonymous file, or the pseudonym would be placed in its class.
+            voorwaarden.append(f"LOWER(TRIM({veld})) = %s AND anoniem = 0")
+            params.append(str(waarde).strip().casefold())
+            continue
         voorwaarden.append(f"{veld} = %s")
         params.append(int(waarde) if veld == "anoniem" else waarde)
     if cursor:
@@ -201,14 +211,14 @@ def _item(rij: dict[str, Any]) -> dict[str, Any]:
     item = dict(rij)
     item["anoniem"] = bool(item["anoniem"])
     item["ketenpartners"] = [k for k in item["ketenpartners"].split(",") if k]
-    # An anonymous file is listed under its pseudonym (access control will refine who sees
-    # more); the name stays out of the list.
+    # An anonymous file is listed under its pseudonym alone: nothing beside it that
+    # narrows it down to a pupil (docs/toegang.md, "Anonieme dossiers").
     if item["anoniem"]:
         item["weergavenaam"] = item["pseudoniem"]
+        for veld in _VERRADEND:
+            item[veld] = None
     elif item["type"] == "klas":
         item["weergavenaam"] = f"Klas {item['klas']}"
     else:
         item["weergavenaam"] = item["naam"]
-    if item["anoniem"]:
-        item["naam"] = None
     return item

@@ -71,14 +71,22 @@ class Werkvoorraad(Projectie):
                 datum = w.gebeurtenis.datum.isoformat()  # type: ignore[attr-defined]
                 versie = w.gebeurtenis.originator_version
                 # Feedback answers exactly the signals recorded before it (same file,
-                # earlier version): those of this batch here, stored ones in the table.
+                # earlier version) of the reporter it is for (older feedback names none:
+                # then all of them): those of this batch here, stored ones in the table.
+                voor = w.gebeurtenis.signaalgever  # type: ignore[attr-defined]
                 for rij in signalen:
-                    if rij[0] == w.casus_id and rij[1] < versie and rij[-1] is None:
+                    if (
+                        rij[0] == w.casus_id
+                        and rij[1] < versie
+                        and rij[-1] is None
+                        and voor in (None, rij[3])
+                    ):
                         rij[-1] = datum
                 cur.execute(
                     f"UPDATE {self.t('werkvoorraad_signalen')} SET teruggekoppeld_op = %s "
-                    "WHERE casus_id = %s AND versie < %s AND teruggekoppeld_op IS NULL",
-                    [datum, w.casus_id, versie],
+                    "WHERE casus_id = %s AND versie < %s AND teruggekoppeld_op IS NULL "
+                    "AND (CAST(%s AS TEXT) IS NULL OR melder_id = %s)",
+                    [datum, w.casus_id, versie, voor, voor],
                 )
         cur.voeg_toe(
             self.t("werkvoorraad_signalen"), SIGNAAL_KOLOMMEN, signalen, conflict="casus_id, versie"
@@ -153,7 +161,7 @@ def werkvoorraad(opslag: Opslag, school: str, medewerker: str, peildatum: date) 
             "casus_id": r["casus_id"],
             "weergavenaam": r["weergavenaam"],
             "anoniem": bool(r["anoniem"]),
-            "klas": r["klas"],
+            "klas": None if r["anoniem"] else r["klas"],  # nothing beside a pseudonym
             "niveau": r["niveau"],
             "rollen": _rollen(r, medewerker),
             "volgende_bespreking": r["volgende_bespreking"],

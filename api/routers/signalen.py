@@ -32,11 +32,14 @@ def beantwoord(request: Request, resultaat: Resultaat) -> Response:
     # Written out rather than `request.url_for`, which walks every route of the app (a
     # twentieth of a command's CPU); tests/e2e/test_route.py holds it to that route.
     plek = f"{request.scope.get('root_path', '')}{API_PREFIX}/casussen/{body['casus_id']}"
+    koppen = {"Location": plek}
+    if resultaat.toon_versie:  # the version only for whoever may read the file
+        koppen["ETag"] = f'"{resultaat.versie}"'
     antwoord = Response(
         orjson.dumps(body),
         status_code=resultaat.status,
         media_type="application/json",
-        headers={"ETag": f'"{resultaat.versie}"', "Location": plek},
+        headers=koppen,
     )
     zet_logveld(request, casus_id=body["casus_id"])
     return antwoord
@@ -49,13 +52,13 @@ def beantwoord(request: Request, resultaat: Resultaat) -> Response:
     response_model_exclude_none=True,
     summary="Signaal melden / Report a concern",
     description=(
-        "Gaat naar het dossier van het onderwerp: 201 met `nieuw: true` als het dossier nieuw "
-        "is, 200 met `nieuw: false` als het al bestond (een gesloten dossier wordt heropend)."
+        "Gaat naar het dossier van het onderwerp (een gesloten dossier wordt heropend) en "
+        "verandert het onderwerp van een bestaand dossier niet. Altijd 201. Wie het dossier "
+        "mag lezen, krijgt ook `versie` en `nieuw` (en een `ETag`); voor ieder ander is het "
+        "antwoord hetzelfde, wat de stand van het dossier ook is. `If-Match` mag alleen wie "
+        "het dossier mag lezen (anders 403)."
     ),
-    responses={
-        200: {"model": CommandoAntwoord},
-        **fout_antwoorden(401, 404, 409, 412, 413, 422, 503),
-    },
+    responses=fout_antwoorden(401, 403, 404, 409, 412, 413, 422, 503),
     openapi_extra=OPENAPI,
 )
 async def meld_signaal(
@@ -85,15 +88,12 @@ async def meld_signaal_op_dossier(
     request: Request,
     opdracht: OpdrachtDep,
 ) -> Response:
-    # The file is named in the path, so a signal here is always "created" (201).
     service = opdracht.service
     resultaat = await service.asynchroon(
         service.meld_signaal_stappen(
             opdracht.actor,
             verzoek.gegevens(),
             casus_id=casus_id,
-            status_nieuw=201,
-            status_bestaand=201,
             **opdracht.opties(),
         )
     )

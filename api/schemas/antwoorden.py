@@ -21,8 +21,16 @@ class _Open(BaseModel):
 
 class CommandoAntwoord(_Open):
     casus_id: UUID
-    versie: int = Field(description="Versie van het dossier na deze handeling (ETag).")
-    nieuw: bool = Field(default=False, description="True als dit signaal het dossier opende.")
+    versie: int | None = Field(
+        default=None,
+        description="Versie van het dossier na deze handeling (ETag); alleen voor wie het "
+        "dossier mag lezen.",
+    )
+    nieuw: bool | None = Field(
+        default=None,
+        description="True als dit signaal het dossier opende; alleen voor wie het dossier "
+        "mag lezen.",
+    )
     positie: int | None = Field(
         default=None, description="Positie in het gebeurtenislogboek (voor lezen na schrijven)."
     )
@@ -36,9 +44,11 @@ class ActorWeergave(_Open):
 
 class OnderwerpWeergave(_Open):
     type: str
-    klas: str
-    afdeling: str
-    leerjaar: int
+    # Absent beside a pseudonym: whoever sees an anonymous file without its name sees
+    # nothing that narrows it down either.
+    klas: str | None = None
+    afdeling: str | None = None
+    leerjaar: int | None = None
     leerlingnummer: str | None = None
     naam: str | None = None
     geboortedatum: date | None = None
@@ -125,6 +135,9 @@ class CasusWeergave(_Open):
 class TerugkoppelingWeergave(_Open):
     datum: date
     inhoud: str
+    signaalgever: str | None = Field(
+        default=None, description="Id van de medewerker voor wie de terugkoppeling is."
+    )
 
 
 class DocentWeergave(_Open):
@@ -132,7 +145,6 @@ class DocentWeergave(_Open):
 
     weergave: Literal["docent"]
     casus_id: UUID
-    versie: int
     signalen: list[SignaalWeergave]
     terugkoppelingen: list[TerugkoppelingWeergave]
 

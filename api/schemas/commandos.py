@@ -8,6 +8,7 @@ from pydantic import (
     AfterValidator,
     Field,
     StrictBool,
+    StrictInt,
     StringConstraints,
     WithJsonSchema,
     model_validator,
@@ -140,6 +141,28 @@ class TerugkoppelingVerzoek(Verzoek):
     aan: TerugkoppelingAan
     datum: Datum
     inhoud: Tekst
+    signaalgever: Naam | None = Field(
+        default=None,
+        description="Bij `aan: signaalgever`: het id van de medewerker die het signaal "
+        "meldde (mag weg als het dossier één signaalgever heeft). Alleen die ziet de "
+        "terugkoppeling.",
+    )
+
+
+class OnderwerpCorrectieVerzoek(Verzoek):
+    """Who the file is about, put right (zorgcoördinator, with a reason). Only the given
+    fields change; the pupil number (or a class case's class) names the file and stays."""
+
+    naam: Naam | None = None
+    klas: Naam | None = None
+    afdeling: Naam | None = None
+    leerjaar: Annotated[StrictInt, Field(ge=1, le=8)] | None = None
+    geboortedatum: Datum | None = None
+    reden: Tekst = Field(description="Waarom het onderwerp wordt gecorrigeerd.")
+
+
+class AnonimiteitOpheffenVerzoek(Verzoek):
+    reden: Tekst = Field(description="Waarom het dossier niet langer anoniem is.")
 
 
 class EvaluatieVerzoek(Verzoek):
@@ -219,4 +242,6 @@ COMMANDOS: dict[str, tuple[type[Verzoek], str]] = {
     "evaluaties": (EvaluatieVerzoek, "Evaluatie uitgevoerd"),
     "zat-verwijzing": (ZatVerwijzingVerzoek, "Doorverwezen naar het ZAT"),
     "afsluiting": (AfsluitingVerzoek, "Dossier afgesloten"),
+    "onderwerp-correctie": (OnderwerpCorrectieVerzoek, "Onderwerp van het dossier gecorrigeerd"),
+    "anonimiteit-opheffing": (AnonimiteitOpheffenVerzoek, "Anonimiteit opgeheven"),
 }

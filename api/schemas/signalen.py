@@ -52,6 +52,7 @@ class SignaalVerzoek(_Signaal):
 
 
 class SignaalOpDossierVerzoek(_Signaal):
-    """A concern on a known file; `onderwerp` only to update class/department/year."""
+    """A concern on a known file. A signal never changes who the file is about; an
+    `onderwerp` here is only checked against the file, by whoever may see its subject."""
 
     onderwerp: Onderwerp | None = None

@@ -96,7 +96,7 @@ def test_commands_and_their_refusals_answer_and_log_as_fastapi_alone(
     nieuw = _zelfde(tweeling, "/signalen", _json(signaal(leerling())), JSON)
     assert nieuw.status_code == 201
     casus = nieuw.json()["casus_id"]
-    assert _zelfde(tweeling, "/signalen", _json(signaal(leerling())), JSON).status_code == 200
+    assert _zelfde(tweeling, "/signalen", _json(signaal(leerling())), JSON).status_code == 201
     dossier = f"/casussen/{casus}"
     gesprek = _json(GESPREK)
     for pad, inhoud, koppen in [

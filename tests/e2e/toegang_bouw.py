@@ -120,11 +120,22 @@ def bouw(omgeving: Omgeving) -> tuple[dict[str, str], dict[str, list[str]], int]
             docent = omgeving.als("docent", sub="d-1")
             bouwer.doe(docent, f"/casussen/{cid}/signalen", signaal(omschrijving=TEKST_DOCENT))
             teksten[naam].append(TEKST_DOCENT)
-            for aan, inhoud in (
-                ("signaalgever", TEKST_TERUGKOPPELING),
-                ("mentor", TEKST_AAN_MENTOR),
-            ):
-                bouwer.stap(cid, "terugkoppelingen", {"aan": aan, "datum": dag(), "inhoud": inhoud})
+            # Feedback to the teacher's signal names them: a file with two reporters.
+            bouwer.stap(
+                cid,
+                "terugkoppelingen",
+                {
+                    "aan": "signaalgever",
+                    "signaalgever": "d-1",
+                    "datum": dag(),
+                    "inhoud": TEKST_TERUGKOPPELING,
+                },
+            )
+            bouwer.stap(
+                cid,
+                "terugkoppelingen",
+                {"aan": "mentor", "datum": dag(), "inhoud": TEKST_AAN_MENTOR},
+            )
         if naam == "regiehouder":
             plan = {"doelen": ["Op tijd"], "interventies": ["Check-in"], "evaluatiedatum": dag(-2)}
             bouwer.stap(cid, "handelingsplan", plan)

@@ -81,7 +81,13 @@ def mag_schrijven(handeling: str, p: Persoon, f: Feiten) -> bool:
         return mentor_klas or zc
     if handeling in ("contactpersoonbesprekingen", "ozs-besprekingen"):
         return zc or p.rol == "zorgteam"
-    if handeling in ("regiehouder", "intern-begeleider"):
+    # Issue 13: who a file is about, and lifting its anonymity, is the zorgcoördinator's.
+    if handeling in (
+        "regiehouder",
+        "intern-begeleider",
+        "onderwerp-correctie",
+        "anonimiteit-opheffing",
+    ):
         return zc
     if handeling in ("handelingsplan", "evaluaties"):
         return regiehouder or ib or zc or (mentor_klas and onder_ozs)
