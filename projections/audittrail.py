@@ -36,7 +36,6 @@ KOLOMMEN = (
     "gebeurtenis",
     "toelichting",
     "wijzigingen",
-    "anoniem",
 )
 
 ACTIES: dict[str, str] = {
@@ -104,8 +103,7 @@ class Audittrail(Projectie):
             "positie BIGINT PRIMARY KEY, casus_id TEXT NOT NULL, school TEXT NOT NULL, "
             "versie INTEGER NOT NULL, tijdstip TEXT NOT NULL, gebruiker_id TEXT NOT NULL, "
             "gebruiker_naam TEXT NOT NULL, gebruiker_rol TEXT NOT NULL, actie TEXT NOT NULL, "
-            "gebeurtenis TEXT NOT NULL, toelichting TEXT, wijzigingen TEXT NOT NULL, "
-            "anoniem INTEGER NOT NULL"
+            "gebeurtenis TEXT NOT NULL, toelichting TEXT, wijzigingen TEXT NOT NULL"
         )
     }
     indexen: ClassVar[dict[str, str]] = {
@@ -123,11 +121,6 @@ class Audittrail(Projectie):
     def _rij(w: Wijziging) -> tuple[Any, ...]:
         g = w.gebeurtenis
         actor = g.actor
-        anoniem = bool(w.voor.get("anoniem") or w.na.get("anoniem"))
-        gewijzigd = w.gewijzigd()
-        if anoniem:  # a class beside an anonymous file's id would narrow it down
-            for veld in PLAATSENDE_VELDEN:
-                gewijzigd.pop(veld, None)
         return (
             w.positie,
             w.casus_id,
@@ -140,8 +133,7 @@ class Audittrail(Projectie):
             actie_van(g),
             w.type,
             g.toelichting,
-            orjson.dumps(gewijzigd, option=orjson.OPT_SORT_KEYS).decode(),
-            int(anoniem),
+            orjson.dumps(w.gewijzigd(), option=orjson.OPT_SORT_KEYS).decode(),
         )
 
 
@@ -225,6 +217,18 @@ def gebruiker_trail(
     with opslag.lezen() as cur:
         rijen = cur.execute(sql, alle).fetchall()
     return [_item(r) for r in rijen]
+
+
+def zonder_plaats(items: list[dict[str, Any]], anoniem: set[str]) -> list[dict[str, Any]]:
+    """The entries with the class, department and year changes of the files in `anoniem`
+    left out: beside an anonymous file's id they would narrow it down to a pupil. Done
+    when read, so the trail of a file made anonymous later is covered from its start, and
+    the lifting of anonymity shows them again."""
+    for item in items:
+        if item["casus_id"] in anoniem:
+            for veld in PLAATSENDE_VELDEN:
+                item["wijzigingen"].pop(veld, None)
+    return items
 
 
 # ---- CSV export ----------------------------------------------------------------------------

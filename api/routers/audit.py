@@ -16,7 +16,9 @@ from api.routers import API_PREFIX
 from api.routers.overzichten import _school
 from application.fouten import CasusNietGevonden
 from application.gebruiker import Gebruiker
+from application.inzage import feiten_van
 from application.service import Zorgroute
+from application.toegang import ziet_naam
 from projections import audittrail, casussen
 from projections.runner import Projectierunner
 
@@ -75,6 +77,8 @@ def casus_trail(
     items = audittrail.casus_trail(runner.opslag, _school(gebruiker), str(casus_id))
     gekozen = kies_formaat(request, formaat, ("json", "csv"))
     pseudoniem = casus.pseudoniem if casus.anoniem else None
+    if not ziet_naam(gebruiker, feiten_van(casus)):
+        items = audittrail.zonder_plaats(items, {str(casus_id)})
     service.poortwachter.inzage(
         gebruiker,
         "audittrail",
@@ -115,16 +119,19 @@ def gebruiker_trail(
         runner.opslag, _school(gebruiker), medewerker, van, tot, limiet=limit
     )
     gekozen = kies_formaat(request, formaat, ("json", "csv"))
+    genoemd = genoemde_dossiers(service, runner, gebruiker, items)
     # What one person did, and in which files: the search and each file it names are
     # logged before the answer leaves.
     service.poortwachter.zoekopdracht(
         gebruiker,
         "audittrail_gebruiker",
         {"gebruiker": medewerker, "van": tijd(van), "tot": tijd(tot)},
-        genoemde_dossiers(service, runner, gebruiker, items),
+        genoemd,
         bron,
         "exporteren" if gekozen == "csv" else "zoeken",
     )
+    if gebruiker.rol != "zorgcoordinator":  # who sees no names sees no class beside them
+        items = audittrail.zonder_plaats(items, {c for c, p in genoemd if p is not None})
     if gekozen == "csv":
         return als_bestand(audittrail.als_csv(items), "csv", "audittrail")
     return {"items": items}

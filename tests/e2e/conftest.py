@@ -120,6 +120,12 @@ class Omgeving:
         return Medewerker(self.client, token, kw["sub"], kw["naam"], rol)
 
 
+def bijgewerkt(medewerker: Medewerker) -> dict[str, int]:
+    """`?na=` for the end of the log now: a view read with it shows every write so far."""
+    service = medewerker.client.app.state.service  # type: ignore[attr-defined]
+    return {"na": int(service.recorder.max_notification_id() or 0)}
+
+
 @pytest.fixture
 def omgeving(settings: Settings) -> Iterator[Omgeving]:
     with TestClient(create_app(settings)) as client:

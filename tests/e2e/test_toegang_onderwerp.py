@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Medewerker, Omgeving, dag, leerling, probleem, signaal
+from tests.e2e.conftest import Medewerker, Omgeving, bijgewerkt, dag, leerling, probleem, signaal
 
 NUMMER = "300022"
 
@@ -104,9 +104,9 @@ def test_class_names_are_compared_as_the_school_writes_them(omgeving: Omgeving) 
     assert mentor.get(f"/casussen/{cid}").status_code == 200
     assert teamleider.get(f"/casussen/{cid}").status_code == 200
     for wie in (mentor, teamleider):
-        lijst = wie.get("/casussen", params={"na": "0"}).json()["items"]
+        lijst = wie.get("/casussen", params=bijgewerkt(wie)).json()["items"]
         assert cid in [i["casus_id"] for i in lijst]
-    gefilterd = zc.get("/casussen", params={"klas": "H3A"}).json()["items"]
+    gefilterd = zc.get("/casussen", params={"klas": "H3A", **bijgewerkt(zc)}).json()["items"]
     assert [i["casus_id"] for i in gefilterd] == [cid]
 
 
@@ -128,7 +128,7 @@ def test_the_zorgcoordinator_corrects_the_subject_with_a_reason_and_access_follo
     assert item["type"] == "OnderwerpGecorrigeerd"
     assert item["gegevens"]["reden"] == "Overgestapt naar havo 3."
     assert item["gegevens"]["bron"] == "correctie"
-    trail = zc.get(f"/casussen/{cid}/audittrail", params={"na": "0"}).json()
+    trail = zc.get(f"/casussen/{cid}/audittrail", params=bijgewerkt(zc)).json()
     regel = trail["items"][-1] if isinstance(trail, dict) else trail[-1]
     assert regel["wijzigingen"]["klas"] == {"oud": "V2A", "nieuw": "H3A"}
     assert regel["wijzigingen"]["afdeling"] == {"oud": "vwo", "nieuw": "havo"}

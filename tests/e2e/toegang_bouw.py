@@ -146,6 +146,12 @@ def bouw(omgeving: Omgeving) -> tuple[dict[str, str], dict[str, list[str]], int]
                 "vervolg": "terug_naar_mentor",
             }
             bouwer.stap(cid, "evaluaties", evaluatie)
+        if naam == "anoniem_heropend":
+            bouwer.naar_ozs(cid, anoniem=True)
+            bouwer.stap(cid, "afsluiting", {"datum": dag(-3), "reden": "geen_zorg_meer"})
+            heropend = signaal(_onderwerp(naam, f), omschrijving=f"{eerste} ({naam}, heropend)")
+            bouwer.doe(zc, "/signalen", heropend)
+            teksten[naam].append(f"{eerste} ({naam}, heropend)")
         if naam == "zat_toestemming_niet_verwezen":
             bouwer.toestemming(cid, "zat", "gegeven")
         if f.ketenpartners:

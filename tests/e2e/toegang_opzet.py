@@ -201,6 +201,16 @@ DOSSIERS: dict[str, Feiten] = {
         naam="Jet Anoniem",
         leerlingnummer="900010",
     ),
+    # Issue 13: anonymous in the OZS, closed, and reopened by a signal: back at mentor level
+    # in the teamleider's department and mentor m-1's class, and still anonymous.
+    "anoniem_heropend": Feiten(
+        "2A",
+        "havo",
+        niveau="mentor",
+        anoniem=True,
+        naam="Mila Heropend",
+        leerlingnummer="900013",
+    ),
     # Every relation the cast could have, but at another school.
     "andere_school": Feiten(
         "2A",

@@ -143,3 +143,49 @@ def test_a_rule_dropped_from_the_doc_is_noticed() -> None:
     assert rij in tekst
     veranderd = tabellen(tekst.replace(rij, "| opp | `zorgcoordinator` |"))
     assert regels_uit(veranderd["schrijven"]["opp"]) != frozenset(toegang.SCHRIJVEN["opp"])
+
+
+# ---- issue 13: the rules around access, as the doc states them ----------------------------
+
+
+def test_the_doc_names_every_outcome_the_access_log_records() -> None:
+    from application.toegangslog import Resultaat
+
+    rij = next(r for r in DOC.read_text().splitlines() if r.startswith("| `resultaat`, `regel` |"))
+    assert set(TOKEN.findall(rij.split("|")[2])) >= set(get_args(Resultaat))
+
+
+def test_the_doc_names_the_codes_of_the_rules_around_subject_anonymity_and_versions() -> None:
+    from application.fouten import VersieVerborgen
+
+    tekst = DOC.read_text()
+    codes = (
+        VersieVerborgen.code,
+        "onderwerp_vast",
+        "onderwerp_ongewijzigd",
+        "niet_anoniem",
+        "signaalgever_onbekend",
+    )
+    for code in codes:
+        assert f"`{code}`" in tekst, code
+
+
+def test_the_doc_lists_the_commands_that_guard_subject_and_anonymity() -> None:
+    from application.handelingen import HANDELINGEN
+
+    tekst = DOC.read_text()
+    for handeling in ("onderwerp-correctie", "anonimiteit-opheffing"):
+        assert handeling in HANDELINGEN
+        assert f"POST /casussen/{{id}}/{handeling}" in tekst
+
+
+def test_what_the_doc_keeps_out_of_a_list_beside_a_pseudonym_is_what_the_list_leaves_out() -> None:
+    from projections import casussen
+
+    regel = next(
+        r for r in DOC.read_text().splitlines() if r.startswith("- lijsten (`GET /casussen`)")
+    )
+    genoemd = {"naam", "klas", "afdeling", "leerjaar"}
+    assert set(casussen._VERRADEND) == genoemd
+    for woord in genoemd:
+        assert woord in regel, woord
