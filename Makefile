@@ -66,7 +66,7 @@ run: $(STAMP_RUN) $(VAR)/jwt_secret $(VAR)/id_sleutel
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy domain application
+	$(BIN)/mypy domain application api infrastructure projections
 
 test: lint
 	$(BIN)/python -m pytest

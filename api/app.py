@@ -175,9 +175,15 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
             # Built here, off the event loop: connecting may block for a while. A service
             # passed in belongs to the caller: never closed here (its saves on this loop
             # are switched off again when the app stops).
-            gebouwd = service or await run_in_threadpool(_bouw_service, settings)
+            gebouwd = (
+                service if service is not None else await run_in_threadpool(_bouw_service, settings)
+            )
             if service is None:
-                stoppen.push_async_callback(run_in_threadpool, _sluit_service, gebouwd)
+
+                async def sluit_gebouwd() -> None:
+                    await run_in_threadpool(_sluit_service, gebouwd)
+
+                stoppen.push_async_callback(sluit_gebouwd)
             # Commands are saved on this loop where the database allows (PostgreSQL).
             await gebouwd.open_op_lus()
             stoppen.push_async_callback(gebouwd.sluit_op_lus)

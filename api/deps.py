@@ -9,7 +9,7 @@ stay plain functions. What a command takes from its request is in `api/opdracht.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Path, Query, Request
@@ -128,7 +128,7 @@ class NogNietBijgewerkt(Exception):
 NA_WACHTTIJD = 2.0
 
 
-def wacht_op(*namen: str) -> object:
+def wacht_op(*namen: str) -> Any:
     """A dependency that makes a read wait until the named views saw `?na=<positie>`."""
 
     def afhankelijkheid(

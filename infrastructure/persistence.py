@@ -6,6 +6,8 @@ returned by :func:`eventsourcing_env` to the service, which hands it to eventsou
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +37,7 @@ class PostgresDoel:
     password: str
     schema: str | None
 
-    def verbinding(self, **extra: object) -> dict[str, object]:
+    def verbinding(self, **extra: Any) -> dict[str, Any]:
         """psycopg's connection arguments for this server (the schema is not among them:
         each user sets its own search_path or qualifies its tables)."""
         return {

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 from eventsourcing import persistence as es
@@ -159,7 +159,9 @@ class EenRondgangRecorder(PostgresApplicationRecorder):
     def _gegevens(self) -> dict[str, Any]:
         """How the library's pool connects, plus TCP keepalives: a save must not wait
         forever on a database host that stopped answering."""
-        gegevens = {k: v for k, v in self.datastore.pool.kwargs.items() if k != "row_factory"}
+        # The library's pool is built with a plain dict of connection arguments.
+        kwargs = cast(dict[str, Any], self.datastore.pool.kwargs)
+        gegevens = {k: v for k, v in kwargs.items() if k != "row_factory"}
         return gegevens | {
             "connect_timeout": max(1, int(self.datastore.pool.timeout)),
             "keepalives": 1,

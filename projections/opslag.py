@@ -213,9 +213,9 @@ class Opslag:
             verbinding.execute("COMMIT")
             return
         with (
-            self._pg_pool().connection() as verbinding,
-            verbinding.transaction(),
-            verbinding.cursor() as cur,
+            self._pg_pool().connection() as pg,
+            pg.transaction(),
+            pg.cursor() as cur,
         ):
             yield Cursor(cur, "postgres", vers=vers)
 
@@ -232,9 +232,9 @@ class Opslag:
                 verbinding.execute("ROLLBACK")
             return
         with (
-            self._pg_pool().connection() as verbinding,
-            verbinding.transaction(),
-            verbinding.cursor() as cur,
+            self._pg_pool().connection() as pg,
+            pg.transaction(),
+            pg.cursor() as cur,
         ):
             if tellen:
                 for instelling in _TELLEN:

@@ -105,7 +105,7 @@ def lees_maanden(
     not ended by `vandaag` is withheld whole."""
     rijen: dict[str, list[Rij]] = defaultdict(list)
     for maand, *rij in _lees(opslag, school, perioden[0].begin, perioden[-1].eind):
-        rijen[maand].append(tuple(rij))  # type: ignore[arg-type]
+        rijen[maand].append(tuple(rij))
     return {
         p.sleutel: _maand(tuple(sorted(rijen[p.sleutel])), min_cel, p.eind >= vandaag)
         for p in perioden

@@ -17,6 +17,7 @@ from api.routers import API_PREFIX
 from application.gebruiker import Gebruiker
 from application.inzage import leesbaar
 from application.toegang import leesfilter
+from application.toegangslog import Actie
 from domain.waarden import Niveau, Status
 from projections import agenda as agenda_view
 from projections import agenda_formaten, beheer, casussen, trends_beperkt, verantwoording_weergave
@@ -149,7 +150,7 @@ def agenda(
     resultaat, casusrijen = agenda_view.agenda_met_dossiers(runner.opslag, school, overleg, dag)
     resultaat["items"] = _alleen_leesbaar(gebruiker, casusrijen, resultaat["items"])
     gekozen = kies_formaat(request, formaat, ("json", "csv", "ics"))
-    actie = "zoeken" if gekozen == "json" else "exporteren"
+    actie: Actie = "zoeken" if gekozen == "json" else "exporteren"
     service.poortwachter.inzage(
         gebruiker, f"agenda:{overleg}:{dag}", _dossiers(resultaat["items"]), bron, actie
     )
@@ -280,7 +281,7 @@ def verantwoording(
         _ongeldig("schooljaar", str(fout))
         raise
     gekozen = kies_formaat(request, formaat, ("json", "csv", "html"))
-    actie = "zoeken" if gekozen == "json" else "exporteren"
+    actie: Actie = "zoeken" if gekozen == "json" else "exporteren"
     service.poortwachter.aantallen_gelezen(gebruiker, "verantwoording", scholen, bron, actie)
     if gekozen == "csv":
         return als_bestand(
