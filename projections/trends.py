@@ -75,16 +75,18 @@ class Trends(Projectie):
             if not isinstance(signaal, Casus.SignaalGemeld):
                 continue
             dag = signaal.timestamp.astimezone(NEDERLAND).date()
-            onderwerp = signaal.onderwerp  # class/department/year as they were at the signal
+            # The file's class, department and year at the signal, not what its reporter
+            # typed: a signal never changes the subject (it did before class_version 2,
+            # and then the file's state after it is what the signal said).
             gedeeld = (
                 w.details["school"],
                 w.casus_id,
                 dag.isoformat(),
                 periode_sleutel(dag, "week"),
                 periode_sleutel(dag, "maand"),
-                onderwerp.afdeling,
-                onderwerp.leerjaar,
-                onderwerp.klas,
+                w.na["afdeling"],
+                w.na["leerjaar"],
+                w.na["klas"],
             )
             for categorie in dict.fromkeys(signaal.categorieen):
                 rijen.append((w.positie, categorie, *gedeeld))

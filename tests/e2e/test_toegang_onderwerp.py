@@ -184,3 +184,16 @@ def test_a_correction_is_possible_on_a_closed_file(mensen: dict[str, Medewerker]
     zc.stap(cid, "afsluiting", {"datum": dag(), "reden": "geen_zorg_meer"})
     dossier = zc.stap(cid, "onderwerp-correctie", {"naam": "Noor Echt-Anders", "reden": "Spelling"})
     assert (dossier["status"], dossier["onderwerp"]["naam"]) == ("gesloten", "Noor Echt-Anders")
+
+
+def test_trends_count_a_signal_under_the_files_class_not_the_class_its_reporter_typed(
+    mensen: dict[str, Medewerker],
+) -> None:
+    zc = mensen["zc"]
+    zc.meld(_v2a())
+    mensen["mentor_h3a"].post("/signalen", signaal({**_v2a(), "klas": "H3A"}))
+    vraag = {"van": dag(-1), "tot": dag(), "interval": "maand", "per": "klas"}
+    antwoord = zc.get("/trends", params={**vraag, **bijgewerkt(zc)})
+    assert antwoord.status_code == 200, antwoord.text
+    tekst = antwoord.text
+    assert "V2A" in tekst and "H3A" not in tekst

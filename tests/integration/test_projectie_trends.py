@@ -47,7 +47,9 @@ def gemeld(
         omschrijving=f"Zorgen om {MERKTEKEN}",
         bron="mentor",
     )
-    return Wijziging(positie, gebeurtenis, voor={}, na={}, details={"school": school})
+    # The view counts a signal under the file's class, department and year at that moment.
+    na = {"klas": onderwerp.klas, "afdeling": onderwerp.afdeling, "leerjaar": onderwerp.leerjaar}
+    return Wijziging(positie, gebeurtenis, voor={}, na=na, details={"school": school})
 
 
 def schrijf(weergaven: Weergaven, wijzigingen: list[Wijziging]) -> None:
