@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from domain.casus import Casus
+from projections.opslaanbaar import begrensd
 from projections.opslag import Cursor, Rij
 
 # The file's structural fields (brief, "Audit trail"): the only fields an audit trail
@@ -213,7 +214,7 @@ def schrijf_rijen(cur: Cursor, tabel: str, kolommen: Sequence[str], rijen: list[
         f"INSERT INTO {tabel} ({', '.join(kolommen)}) "
         f"VALUES ({', '.join(['%s'] * len(kolommen))}) "
         f"ON CONFLICT ({kolommen[0]}) DO UPDATE SET {bijwerken}",
-        [tuple(r[k] for k in kolommen) for r in rijen],
+        begrensd(kolommen, [tuple(r[k] for k in kolommen) for r in rijen]),
     )
 
 

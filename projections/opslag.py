@@ -19,6 +19,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from infrastructure.sqlite_wal import open_wal
+from projections.opslaanbaar import NUL, VERVANGING, begrensd, opslaanbaar
 
 Dialect = Literal["sqlite", "postgres"]
 _VALUES = re.compile(r"VALUES \((?:%s, )*%s\)")
@@ -86,7 +87,8 @@ class Cursor:
         return vertaald
 
     def execute(self, tekst: str, params: Sequence[Any] = ()) -> Cursor:
-        self._ruw.execute(self._sql(tekst), tuple(params))
+        # Every value goes in as a view can store it (projections/opslaanbaar.py).
+        self._ruw.execute(self._sql(tekst), opslaanbaar(params))
         return self
 
     def executemany(self, tekst: str, rijen: Sequence[Sequence[Any]]) -> None:
@@ -96,7 +98,7 @@ class Cursor:
             return
         gevonden = _VALUES.search(tekst)
         if gevonden is None:
-            self._ruw.executemany(self._sql(tekst), [tuple(r) for r in rijen])
+            self._ruw.executemany(self._sql(tekst), [opslaanbaar(r) for r in rijen])
             return
         breedte = gevonden.group(0).count("%s")
         # Stay under both databases' limits on bound parameters per statement.
@@ -104,7 +106,13 @@ class Cursor:
         for start in range(0, len(rijen), per_keer):
             deel = rijen[start : start + per_keer]
             sql = _meervoudig(tekst, self.dialect, len(deel))
-            self._ruw.execute(sql, [w for rij in deel for w in rij])
+            # `opslaanbaar`, inline: a rebuild sends millions of values through here.
+            waarden = [
+                w.replace(NUL, VERVANGING) if type(w) is str and NUL in w else w
+                for rij in deel
+                for w in rij
+            ]
+            self._ruw.execute(sql, waarden)
 
     def voeg_toe(
         self, tabel: str, kolommen: Sequence[str], rijen: Sequence[Sequence[Any]], conflict: str
@@ -114,10 +122,11 @@ class Cursor:
         than INSERT; the rebuild writes every key once, so there is nothing to skip."""
         if not rijen:
             return
+        rijen = begrensd(kolommen, rijen)
         if self.vers and self.dialect == "postgres":
             with self._ruw.copy(f"COPY {tabel} ({', '.join(kolommen)}) FROM STDIN") as copy:
                 for rij in rijen:
-                    copy.write_row(rij)
+                    copy.write_row(opslaanbaar(rij))
             return
         self.executemany(
             f"INSERT INTO {tabel} ({', '.join(kolommen)}) "
