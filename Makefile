@@ -43,13 +43,14 @@ install: $(STAMP_RUN)
 install-dev: $(STAMP_DEV)
 
 # Secrets are generated once per checkout and never leave ./var (which git ignores).
-$(VAR)/jwt_secret $(VAR)/id_sleutel:
+$(VAR)/jwt_secret $(VAR)/id_sleutel $(VAR)/keten_sleutel:
 	@mkdir -p $(VAR)
 	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
-run: $(STAMP_RUN) $(VAR)/jwt_secret $(VAR)/id_sleutel
+run: $(STAMP_RUN) $(VAR)/jwt_secret $(VAR)/id_sleutel $(VAR)/keten_sleutel
 	@export ZORGROUTE_JWT_SECRET="$$(cat $(VAR)/jwt_secret)"; \
 	export ZORGROUTE_ID_SLEUTEL="$$(cat $(VAR)/id_sleutel)"; \
+	export ZORGROUTE_KETEN_SLEUTEL="$$(cat $(VAR)/keten_sleutel)"; \
 	$(BIN)/zorgroute seed-demo; \
 	echo; \
 	echo "Token mentor (klas $(DEMO_KLAS)):"; \

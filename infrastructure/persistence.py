@@ -79,6 +79,8 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
         # stop replaying a whole file each time.
         "AGGREGATE_CACHE_MAXSIZE": str(AGGREGATE_CACHE),
         "AGGREGATE_CACHE_FASTFORWARD": "y",
+        # Off for a role without DDL rights: `zorgroute audit installeer` made the tables.
+        "CREATE_TABLE": "y" if settings.maak_tabellen else "n",
     }
     if settings.is_sqlite:
         pad = sqlite_pad(settings.database_url)

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr | None = None
     jwt_public_key: str | None = None
     id_sleutel: SecretStr | None = None
+    # HMAC key of the seals over the events and the access log (infrastructure/zegels.py).
+    # Kept out of the database: whoever holds only the database cannot forge a seal.
+    keten_sleutel: SecretStr | None = None
+    # Create the event store's tables at start-up. False when `zorgroute audit installeer`
+    # made them as the owner and this process runs as a role without DDL rights.
+    maak_tabellen: bool = True
     pool_size: int = Field(default=10, ge=1, le=100)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
@@ -88,7 +94,16 @@ class Settings(BaseSettings):
             )
         return waarde
 
-    @field_validator("jwt_secret", "jwt_public_key", "id_sleutel", mode="before")
+    @field_validator("keten_sleutel")
+    @classmethod
+    def _controleer_keten_sleutel(cls, waarde: SecretStr | None) -> SecretStr | None:
+        if waarde is not None and len(waarde.get_secret_value()) < MIN_LENGTE_ID_SLEUTEL:
+            raise ValueError(
+                f"ZORGROUTE_KETEN_SLEUTEL moet minstens {MIN_LENGTE_ID_SLEUTEL} tekens lang zijn"
+            )
+        return waarde
+
+    @field_validator("jwt_secret", "jwt_public_key", "id_sleutel", "keten_sleutel", mode="before")
     @classmethod
     def _leeg_is_afwezig(cls, waarde: object) -> object:
         # An empty variable in a compose file or shell means "not set", not "empty key".
@@ -109,6 +124,12 @@ class Settings(BaseSettings):
             ontbrekend.append("ZORGROUTE_ID_SLEUTEL ontbreekt")
         if ontbrekend:
             raise ConfiguratieFout("; ".join(ontbrekend))
+
+    def keten_sleutel_bytes(self) -> bytes | None:
+        """The seals' HMAC key, or None when it is not configured."""
+        if self.keten_sleutel is None:
+            return None
+        return self.keten_sleutel.get_secret_value().encode("utf-8")
 
     def id_sleutel_bytes(self) -> bytes:
         """The HMAC key for case ids, as the application service expects it."""

@@ -31,6 +31,7 @@ from eventsourcing import persistence as es_persistence
 from eventsourcing.application import Application
 
 from infrastructure.pg_recorder import TABELLEN_SLOT
+from infrastructure.verzegelen import zegel_draad
 from projections.basis import Projectie, Wijziging
 from projections.opslag import Cursor, Opslag
 from projections.volger import Volger
@@ -103,6 +104,8 @@ class Projectierunner:
     # ---- set-up ----------------------------------------------------------------------
 
     def installeer(self) -> None:
+        if self._staat_er_al():
+            return  # no DDL: an API beside the projector runs as a role without DDL rights
         with self.opslag.transactie() as cur:
             if cur.dialect == "postgres":
                 # Processes starting together create their tables in turn.
@@ -123,6 +126,16 @@ class Projectierunner:
                     "VALUES (%s, 0, 'actief', %s, %s) ON CONFLICT (naam) DO NOTHING",
                     [projectie.naam, _nu(), projectie.schema()],
                 )
+
+    def _staat_er_al(self) -> bool:
+        """Every view has its status row at its current shape, so its tables are made."""
+        try:
+            with self.opslag.lezen() as cur:
+                rijen = cur.execute("SELECT naam, schema FROM projectie_status").fetchall()
+        except (psycopg.Error, sqlite3.Error):  # not made yet (or not readable): install
+            return False
+        standen = {(r["naam"], r["schema"]) for r in rijen}
+        return all((p.naam, p.schema()) in standen for p in self.projecties.values())
 
     def hervat_gestopte(self) -> None:
         """A restart retries stopped projections from their failing position."""
@@ -151,6 +164,10 @@ class Projectierunner:
                     daemon=True,
                 )
             )
+        # The sealer beside the views, where ZORGROUTE_KETEN_SLEUTEL is set.
+        verzegelaar = zegel_draad(self.app, self._stop)
+        if verzegelaar is not None:
+            self._draden.append(verzegelaar)
         for draad in self._draden:
             draad.start()
 

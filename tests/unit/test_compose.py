@@ -105,3 +105,54 @@ def test_api_wacht_op_gezonde_postgres(compose: dict[str, Any]) -> None:
     assert api["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert api["build"] in (".", {"context": "."})
     assert any(str(p).endswith("8000") for p in api["ports"])
+
+
+# The one-shot services that install as the superuser; nothing else may connect as it.
+INSTALLATIE = {"rollen", "installeer"}
+
+
+def _verbindt_als(dienst: dict[str, Any]) -> set[str]:
+    """Every database user a service connects as: from URLs in its environment and
+    libpq's PGUSER."""
+    gebruikers = set()
+    for naam, waarde in _omgeving(dienst).items():
+        if naam == "PGUSER":
+            gebruikers.add(waarde)
+        for url in re.findall(r"postgres(?:ql)?://[^\s\"']+", waarde):
+            gebruikers.add(re.sub(r"[:@].*", "", url.split("://", 1)[1]))
+    return gebruikers
+
+
+def test_geen_dienst_behalve_de_installatie_verbindt_als_superuser(compose: dict[str, Any]) -> None:
+    diensten = compose["services"]
+    superuser = _omgeving(diensten["postgres"]).get("POSTGRES_USER", "postgres")
+    for naam, dienst in diensten.items():
+        if naam in INSTALLATIE or naam == "postgres":
+            continue
+        gebruikers = _verbindt_als(dienst)
+        assert not gebruikers & {superuser, "postgres"}, f"{naam} verbindt als superuser"
+    # The app and the projector each connect, as exactly the role the installer grants.
+    installeer = diensten["installeer"]["command"]
+    assert installeer[:3] == ["zorgroute", "audit", "installeer"]
+    assert _verbindt_als(diensten["installeer"]) == {superuser}
+    for naam, optie in (("api", "--verleen"), ("projector", "--projector")):
+        (rol,) = _verbindt_als(diensten[naam])
+        assert installeer[installeer.index(optie) + 1] == rol, naam
+        # Without DDL rights the tables must be there already: made by the installer.
+        assert _omgeving(diensten[naam])["ZORGROUTE_MAAK_TABELLEN"] == "false"
+        assert diensten[naam]["depends_on"]["installeer"] == {
+            "condition": "service_completed_successfully"
+        }
+    assert {"zorgroute_app", "zorgroute_projector"} <= set(
+        re.findall(r"CREATE ROLE (\w+) LOGIN", diensten["rollen"]["command"][0])
+    )
+
+
+def test_de_sleutel_van_de_zegels_komt_niet_bij_de_database(compose: dict[str, Any]) -> None:
+    diensten = compose["services"]
+    projector = _omgeving(diensten["projector"])
+    assert re.fullmatch(
+        r"\$\{ZORGROUTE_KETEN_SLEUTEL:\?[^}]+\}", projector["ZORGROUTE_KETEN_SLEUTEL"]
+    )
+    for naam in ("postgres", "rollen", "installeer", "api"):
+        assert "ZORGROUTE_KETEN_SLEUTEL" not in _omgeving(diensten[naam]), naam
