@@ -6,16 +6,16 @@ returned by :func:`eventsourcing_env` to the service, which hands it to eventsou
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import psycopg
 
 from infrastructure.settings import Settings
+from infrastructure.sqlite_wal import maak_prive
 
 MAPPER_TOPIC = "infrastructure.transcoding:PydanticMapper"
 TRANSCODER_TOPIC = "infrastructure.transcoding:OrjsonTranscoder"
@@ -84,8 +84,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
     }
     if settings.is_sqlite:
         pad = sqlite_pad(settings.database_url)
-        if pad != ":memory:" and not pad.startswith("file:"):
-            Path(pad).parent.mkdir(parents=True, exist_ok=True)
+        maak_prive(pad)  # owner-only, before eventsourcing's SQLite creates it
         env.update(
             {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
