@@ -155,6 +155,42 @@ def wacht_op(*namen: str) -> Any:
     return Depends(afhankelijkheid)
 
 
+def actueel(*namen: str) -> Any:
+    """`wacht_op` for an overview that decides on view rows who may see which file (the
+    case list, agenda, caseload): the named views must have processed the log as far as
+    it reached when the request came in, or the answer would rest on rows from before,
+    say, a withdrawn consent. Current (nearly every read): two small queries; behind:
+    it waits as `?na=` does; stopped, or not there in time: 503 `weergave_achter`."""
+
+    def afhankelijkheid(
+        runner: Views,
+        _: CurrentUser,  # authentication first: no 503 where the answer is 401
+        na: Annotated[
+            int | None,
+            Query(
+                ge=0,
+                le=10**15,
+                description="Logpositie (`positie` uit een opdracht-antwoord) die deze weergave "
+                "moet hebben verwerkt; wacht maximaal 2 s, anders 503 met Retry-After. Dit "
+                "overzicht wacht hoe dan ook tot het actueel is (`weergave_achter`).",
+            ),
+        ] = None,
+    ) -> None:
+        einde = runner.app.recorder.max_notification_id() or 0
+        if na is not None and na > einde:
+            raise _ongeldige_header("na", "deze logpositie bestaat niet", plek="query")
+        if beheer.bij(runner, einde, namen):
+            return
+        if not beheer.wacht_tot(runner, einde, namen, timeout=NA_WACHTTIJD):
+            # The client's own write not yet seen keeps its code; otherwise the view is
+            # behind (or stopped): no rows at all rather than stale ones.
+            if na is not None and not beheer.bij(runner, na, namen):
+                raise NogNietBijgewerkt
+            raise beheer.WeergaveAchter
+
+    return Depends(afhankelijkheid)
+
+
 def _kop(waarde: str | None, maximaal: int = 500) -> str | None:
     if waarde is None:
         return None

@@ -31,6 +31,7 @@ from application.fouten import (
 from application.toegangslog import ToegangslogOnbeschikbaar
 from domain.fouten import DomeinFout, Regelfout
 from infrastructure.auth import OngeldigToken
+from projections.beheer import WeergaveAchter
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASIS = "https://zorgroute.nl/problemen/"
@@ -60,6 +61,7 @@ TITELS: dict[str, str] = {
     "toegangslog_onbeschikbaar": "Toegangslog niet beschikbaar",
     "database_onbereikbaar": "Database niet bereikbaar",
     "nog_niet_bijgewerkt": "Weergave nog niet bijgewerkt",
+    "weergave_achter": "Weergave loopt achter",
     "interne_fout": "Interne fout",
 }
 
@@ -298,6 +300,18 @@ async def _database_weg(_: Request, __: Exception) -> JSONResponse:
     )
 
 
+async def _weergave_achter(_: Request, __: Exception) -> JSONResponse:
+    # An overview decides on its view's rows who sees which file: while they cannot be
+    # current (the view is stopped, or behind for longer than the wait), it shows none.
+    return probleem(
+        503,
+        "weergave_achter",
+        "Dit overzicht kan nu niet actueel worden getoond; er worden geen verouderde "
+        "gegevens getoond. Probeer het zo opnieuw.",
+        headers={"Retry-After": "2"},
+    )
+
+
 # What a database that is away raises, through eventsourcing and directly through psycopg.
 DATABASE_WEG: tuple[type[Exception], ...] = (
     es_persistence.OperationalError,
@@ -311,6 +325,7 @@ DATABASE_WEG: tuple[type[Exception], ...] = (
 
 def registreer_foutafhandeling(app: FastAPI) -> None:
     app.add_exception_handler(ToegangslogOnbeschikbaar, _toegangslog_onbeschikbaar)
+    app.add_exception_handler(WeergaveAchter, _weergave_achter)
     for fout in DATABASE_WEG:
         app.add_exception_handler(fout, _database_weg)
     app.add_exception_handler(Regelfout, _regelfout)

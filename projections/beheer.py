@@ -72,6 +72,22 @@ def positie_van(runner: Projectierunner, naam: str) -> int:
     return int(rij["positie"]) if rij else 0
 
 
+class WeergaveAchter(Exception):
+    """A view an answer would rest on is stopped, or did not reach the log's end in time."""
+
+
+def bij(runner: Projectierunner, positie: int, namen: Iterable[str]) -> bool:
+    """True when the named views are active and have processed `positie`: one query,
+    and no wake-up of the projector when they have (the common case of every read)."""
+    gezocht = set(namen)
+    with runner.opslag.lezen() as cur:
+        rijen = cur.execute("SELECT naam, positie, status FROM projectie_status").fetchall()
+    relevant = [r for r in rijen if r["naam"] in gezocht]
+    return len(relevant) == len(gezocht) and all(
+        r["status"] == "actief" and int(r["positie"]) >= positie for r in relevant
+    )
+
+
 def wacht_tot(
     runner: Projectierunner,
     positie: int,

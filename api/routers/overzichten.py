@@ -10,7 +10,7 @@ import orjson
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 
-from api.deps import App, BronDep, CurrentUser, InstellingenDep, Views, wacht_op
+from api.deps import App, BronDep, CurrentUser, InstellingenDep, Views, actueel, wacht_op
 from api.formaten import als_bestand, kies_formaat
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
@@ -90,7 +90,7 @@ def _ongeldig(veld: str, melding: str, plek: str = "query") -> None:
     "/casussen",
     summary="Dossiers van de school, laatst gewijzigd eerst / Case list",
     responses=fout_antwoorden(401, 422, 503),
-    dependencies=[wacht_op("casussen")],
+    dependencies=[actueel("casussen")],
 )
 def lijst(
     runner: Views,
@@ -131,7 +131,7 @@ def lijst(
     summary="Agenda van een overleg op een datum / Meeting agenda",
     description="JSON, of `text/calendar` (`formaat=ics`) of CSV (`formaat=csv`).",
     responses=fout_antwoorden(401, 422, 503),
-    dependencies=[wacht_op("agenda")],
+    dependencies=[actueel("agenda", "casussen")],
 )
 def agenda(
     request: Request,
@@ -168,7 +168,7 @@ def agenda(
     summary="Werkvoorraad van een medewerker / Caseload",
     description="Standaard die van de aanroeper; `peildatum` standaard vandaag.",
     responses=fout_antwoorden(401, 422, 503),
-    dependencies=[wacht_op("werkvoorraad")],
+    dependencies=[actueel("werkvoorraad")],
     response_model=dict[str, Any],
 )
 def werkvoorraad(
