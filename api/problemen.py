@@ -28,6 +28,7 @@ from application.fouten import (
     TeVeelGelijktijdigeWijzigingen,
     VersieConflict,
 )
+from application.groepscommit import OpslagGesloten
 from application.toegangslog import ToegangslogOnbeschikbaar
 from domain.fouten import DomeinFout, Regelfout
 from infrastructure.auth import OngeldigToken
@@ -288,6 +289,16 @@ async def _toegangslog_onbeschikbaar(_: Request, __: Exception) -> JSONResponse:
     )
 
 
+async def _opslag_gesloten(_: Request, __: Exception) -> JSONResponse:
+    # The service is stopping: it refused the command before storing anything of it.
+    return probleem(
+        503,
+        "niet_gereed",
+        "De dienst stopt; er is niets opgeslagen. Probeer het zo opnieuw.",
+        headers={"Retry-After": "2"},
+    )
+
+
 async def _database_weg(_: Request, __: Exception) -> JSONResponse:
     # The database is away (restart, failover): a temporary condition, not a bug. The
     # pools reconnect by themselves once it is back.
@@ -325,6 +336,7 @@ DATABASE_WEG: tuple[type[Exception], ...] = (
 
 def registreer_foutafhandeling(app: FastAPI) -> None:
     app.add_exception_handler(ToegangslogOnbeschikbaar, _toegangslog_onbeschikbaar)
+    app.add_exception_handler(OpslagGesloten, _opslag_gesloten)
     app.add_exception_handler(WeergaveAchter, _weergave_achter)
     for fout in DATABASE_WEG:
         app.add_exception_handler(fout, _database_weg)

@@ -1,127 +1,83 @@
 """Group commit: the events of concurrent commands stored in one transaction.
 
-Every PostgreSQL `save` takes an EXCLUSIVE lock on the events table and waits for its own
-commit to reach the disk, so saves queue behind each other however many threads there
-are. Here the first command to arrive stores its events at once (no added wait); commands
-that arrive meanwhile queue up and the next one to go stores all of them in one `save`:
-one lock and one fsync for the whole group. Each command still did its own rule checks on
-the state it loaded. In eventsourcing 9.5.6 one failed insert aborts the whole `save`, so
-when a group fails on a conflict (two commands on the same file, or the same idempotency
-key) its members are stored one by one, and only the command that really lost the race
-gets the IntegrityError (and retries on fresh state).
+Every PostgreSQL `save` takes an EXCLUSIVE lock on the events table and waits for its
+commit to reach the disk, so saves queue behind each other. Here the first command to
+arrive stores its events at once; commands that arrive meanwhile queue up and the next
+one to go stores all of them in one `save`: one lock and one fsync for the group. In
+eventsourcing 9.5.6 one failed insert aborts the whole `save`, so a group that fails on
+a conflict is stored one by one, and only the command that really lost the race gets
+the IntegrityError (and retries on fresh state).
 
 Requests come from threads (`bewaar`) or from the API's event loop (`bewaar_async`),
-which must not block on a save: when such a request would lead, the group commit's own
-writer thread stores the group instead, and the loop's requests get their outcome as
-a future resolved on their loop. Where the database allows an async save (PostgreSQL),
-the API hands its loop one (`op_lus`): that loop's requests are then stored on the loop
-itself, a group at a time, without the writer thread.
+which must not block on a save: the group commit's writer thread leads for it, or, where
+the database allows an async save (PostgreSQL, `op_lus`), the loop stores its requests
+itself, a group at a time.
+
+Stopping (`sluit`) refuses new requests (`OpslagGesloten`) and waits, bounded, for the
+groups in progress and queued. A caller on a loop cancelled while its save is under way
+waits for that save and gets what really happened; cancelled before a save took its
+request, it is withdrawn and nothing of it is stored.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Recording
 
+from application.groepscommit_verzoek import Verzoek, afgebroken, rond_af
 from application.stappen import Bewaar, Stappen, voer_uit, voer_uit_async
 
 Opslaan = Callable[..., list[Recording[Any]]]
-OpslaanOpLus = Callable[[Sequence[Any]], Awaitable[list[Recording[Any]]]]
+OpslaanOpLus = Callable[[Sequence[Any], Sequence[UUID]], Awaitable[list[Recording[Any]]]]
+# How long `sluit` waits for the saves in progress and queued (seconds).
+SLUITTIJD = 30.0
 
 
-@dataclass(eq=False)
-class _Verzoek:
-    gebeurtenissen: Sequence[Any]
-    # For a request from an event loop: resolved there instead of waking a thread.
-    toekomst: asyncio.Future[list[Recording[Any]]] | None = None
-    klaar: bool = False
-    opnames: list[Recording[Any]] | None = None
-    fout: BaseException | None = None
-    # A thread's request: set when it is done, or when it is made the next leader (then
-    # not `klaar`). None for a loop's request, which never waits on it.
-    wakker: threading.Event | None = None
-
-    def __post_init__(self) -> None:
-        if self.toekomst is None:
-            self.wakker = threading.Event()
-
-    def los_op(self) -> None:
-        """On the request's loop: hand the outcome to the awaiting command."""
-        toekomst = self.toekomst
-        if toekomst is None or toekomst.cancelled():
-            return  # the caller went away (its events were stored all the same)
-        if self.fout is not None:
-            toekomst.set_exception(self.fout)
-        else:
-            toekomst.set_result(self.opnames or [])
-
-
-def _rond_af(groep: Sequence[_Verzoek]) -> None:
-    """Wake a group's threads, and hand its loops their outcomes: one call per loop for
-    the whole group, not one per request (each call wakes that loop from its poll)."""
-    per_lus: dict[asyncio.AbstractEventLoop, list[_Verzoek]] = {}
-    for verzoek in groep:
-        verzoek.klaar = True
-        if verzoek.toekomst is None:
-            assert verzoek.wakker is not None
-            verzoek.wakker.set()
-        else:
-            per_lus.setdefault(verzoek.toekomst.get_loop(), []).append(verzoek)
-    for lus, verzoeken in per_lus.items():
-        # A closed loop (RuntimeError) has nobody waiting for these answers any more.
-        with contextlib.suppress(RuntimeError):
-            lus.call_soon_threadsafe(_los_op, verzoeken)
-
-
-def _afgebroken(groep: Sequence[_Verzoek]) -> None:
-    # Whatever happened while storing, nobody is left waiting forever.
-    for verzoek in groep:
-        if verzoek.opnames is None and verzoek.fout is None:
-            verzoek.fout = RuntimeError("groepscommit afgebroken")
-
-
-def _los_op(verzoeken: list[_Verzoek]) -> None:
-    for verzoek in verzoeken:
-        verzoek.los_op()
+class OpslagGesloten(Exception):
+    """The service is stopping: nothing of this request was stored."""
 
 
 class GroepsCommit:
     """Stores lists of domain events; concurrent callers share one transaction.
 
     `opslaan` is the application's `save` (it accepts domain events as well as
-    aggregates). `max_groep` bounds one transaction, so a burst cannot hold the table
-    lock for long. A leader stores one group, its own, and hands the lead to the first
-    request still waiting (or, if that one came from an event loop, to the writer
-    thread): no request waits for more than the group before it.
+    aggregates, and request keys as `verzoeken=`). `max_groep` bounds one transaction, so
+    a burst cannot hold the table lock for long. A leader stores one group, its own, and
+    hands the lead to the first request still waiting (or, if that one came from an event
+    loop, to the writer thread): no request waits for more than the group before it.
     """
 
     def __init__(self, opslaan: Opslaan, *, max_groep: int = 64) -> None:
         self._opslaan = opslaan
         self._max_groep = max_groep
         self._slot = threading.Lock()
-        self._wachtrij: list[_Verzoek] = []
+        # Notified when nothing is being stored any more (for `sluit`).
+        self._stil = threading.Condition(self._slot)
+        self._gesloten = False
+        self._wachtrij: list[Verzoek] = []
         self._bezig = False
         self._schrijver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groepscommit")
         # Set by `op_lus`: the event loop whose requests are stored on that loop itself,
         # and how.
         self._op_lus: tuple[asyncio.AbstractEventLoop, OpslaanOpLus] | None = None
-        self._lus_rij: list[_Verzoek] = []
+        self._lus_rij: list[Verzoek] = []
         self._lus_schrijver: asyncio.Task[None] | None = None
         # For the benchmark and the tests: how many saves served how many commands.
         self.transacties = 0
         self.opdrachten = 0
 
-    def bewaar(self, gebeurtenissen: Sequence[Any]) -> list[Recording[Any]]:
+    def bewaar(
+        self, gebeurtenissen: Sequence[Any], sleutels: Sequence[UUID] = ()
+    ) -> list[Recording[Any]]:
         """Store the events of one command; returns their recordings, or raises what
         storing them alone would have raised (IntegrityError on a lost race)."""
-        verzoek = _Verzoek(gebeurtenissen)
+        verzoek = Verzoek(gebeurtenissen, sleutels)
         if not self._sluit_aan(verzoek):
             assert verzoek.wakker is not None
             verzoek.wakker.wait()
@@ -132,27 +88,58 @@ class GroepsCommit:
         assert verzoek.opnames is not None
         return verzoek.opnames
 
-    async def bewaar_async(self, gebeurtenissen: Sequence[Any]) -> list[Recording[Any]]:
+    async def bewaar_async(
+        self, gebeurtenissen: Sequence[Any], sleutels: Sequence[UUID] = ()
+    ) -> list[Recording[Any]]:
         """`bewaar` for a caller on an event loop: awaits, never blocks the loop."""
         lus = asyncio.get_running_loop()
-        verzoek = _Verzoek(gebeurtenissen, toekomst=lus.create_future())
+        verzoek = Verzoek(gebeurtenissen, sleutels, toekomst=lus.create_future())
         if self._op_lus is not None and self._op_lus[0] is lus:
+            if self._gesloten:
+                raise OpslagGesloten
             self._lus_rij.append(verzoek)
             if self._lus_schrijver is None:
                 self._lus_schrijver = lus.create_task(self._schrijf_op_lus(self._op_lus[1]))
         elif self._sluit_aan(verzoek):
-            self._schrijver.submit(self._leid)
-        assert verzoek.toekomst is not None
-        return await verzoek.toekomst
+            self._laat_schrijver_leiden()
+        return await self._uitkomst(verzoek)
+
+    async def _uitkomst(self, verzoek: Verzoek) -> list[Recording[Any]]:
+        """What became of the request. A caller cancelled while its save is under way is
+        not told "failed" before anyone knows: it gets the save's real outcome (after an
+        IntegrityError the command checks its own key), and the cancellation is dropped."""
+        toekomst = verzoek.toekomst
+        assert toekomst is not None
+        geannuleerd = 0
+        while not toekomst.done():
+            try:
+                await asyncio.shield(toekomst)
+            except asyncio.CancelledError:
+                if self._trek_terug(verzoek):
+                    raise  # not yet taken into a save: nothing of it is stored
+                geannuleerd += 1
+            except Exception:
+                break  # the save's own error, raised below
+        if geannuleerd and (taak := asyncio.current_task()) is not None:
+            for _ in range(geannuleerd):
+                taak.uncancel()
+        return toekomst.result()
+
+    def _trek_terug(self, verzoek: Verzoek) -> bool:
+        """Take a request that no save has taken yet out of its queue."""
+        if verzoek in self._lus_rij:  # only touched on its loop, as here
+            self._lus_rij.remove(verzoek)
+            return True
+        with self._slot:
+            if verzoek in self._wachtrij:
+                self._wachtrij.remove(verzoek)
+                return True
+        return False
 
     def op_lus(self, opslaan: OpslaanOpLus | None) -> None:
-        """From now on (None: no longer) the running event loop's requests are stored on
-        that loop by `opslaan`, an async save (over an async database connection): no
-        writer thread and no hand-over to it and back, and the GIL does not change hands
-        for a save. Under load the writer thread waited milliseconds for the GIL while
-        the loop served requests, and a command waited for its save as long
-        (bench/README.md). Still one save at a time: requests that arrive meanwhile form
-        the next group."""
+        """From now on (None: no longer) the running loop's requests are stored on that
+        loop by `opslaan`, an async save: no hand-over to the writer thread, which under
+        load waited for the GIL while the loop served requests (bench/README.md)."""
         self._op_lus = (asyncio.get_running_loop(), opslaan) if opslaan is not None else None
 
     async def op_lus_gestopt(self) -> None:
@@ -173,27 +160,59 @@ class GroepsCommit:
                 try:
                     await voer_uit_async(self._groep_stappen(groep), opslaan)
                 finally:
-                    _afgebroken(groep)
+                    afgebroken(groep)
                     for verzoek in groep:
                         verzoek.los_op()
         finally:
-            self._lus_schrijver = None
             # Only when the writer itself was cancelled or broke: nobody waits forever.
             gestrand, self._lus_rij = self._lus_rij, []
-            _afgebroken(gestrand)
+            afgebroken(gestrand)
             for verzoek in gestrand:
                 verzoek.los_op()
+            with self._slot:
+                self._lus_schrijver = None
+                self._stil.notify_all()
 
-    def _sluit_aan(self, verzoek: _Verzoek) -> bool:
+    def _sluit_aan(self, verzoek: Verzoek) -> bool:
         """Queue the request; True when nobody is storing, so it must lead."""
         with self._slot:
+            if self._gesloten:
+                raise OpslagGesloten
             self._wachtrij.append(verzoek)
             leider = not self._bezig
             self._bezig = True
         return leider
 
-    def sluit(self) -> None:
-        self._schrijver.shutdown(wait=True)
+    def sluit(self, wachttijd: float = SLUITTIJD) -> None:
+        """Refuse new requests, and let the groups in progress and queued be stored first
+        (at most `wachttijd` seconds; what is still queued then is refused: nothing of it
+        was stored). The saves on a loop are waited for unless called on that loop."""
+        try:
+            eigen_lus = self._op_lus is not None and self._op_lus[0] is asyncio.get_running_loop()
+        except RuntimeError:
+            eigen_lus = False
+        with self._slot:
+            self._gesloten = True
+            stil = self._stil.wait_for(
+                lambda: not self._bezig and (eigen_lus or self._lus_schrijver is None), wachttijd
+            )
+            gestrand, self._wachtrij = self._wachtrij, []
+        self._weiger(gestrand)
+        self._schrijver.shutdown(wait=stil)
+
+    @staticmethod
+    def _weiger(verzoeken: list[Verzoek]) -> None:
+        for verzoek in verzoeken:
+            verzoek.fout = OpslagGesloten()
+        rond_af(verzoeken)
+
+    def _laat_schrijver_leiden(self) -> None:
+        try:
+            self._schrijver.submit(self._leid)
+        except RuntimeError:  # stopped after its time was up: nobody is left to store
+            with self._slot:
+                gestrand, self._wachtrij, self._bezig = self._wachtrij, [], False
+            self._weiger(gestrand)
 
     def _leid(self) -> None:
         # A leader is at the head of the queue, so the group it takes holds its own request
@@ -202,31 +221,40 @@ class GroepsCommit:
             groep = self._wachtrij[: self._max_groep]
             del self._wachtrij[: self._max_groep]
         try:
-            voer_uit(
-                self._groep_stappen(groep), lambda gebeurtenissen: self._opslaan(*gebeurtenissen)
-            )
+            voer_uit(self._groep_stappen(groep), self._opslaan_in_draad)
         finally:
-            _afgebroken(groep)
-            _rond_af(groep)
+            afgebroken(groep)
+            rond_af(groep)
             self._geef_door()
+
+    def _opslaan_in_draad(
+        self, gebeurtenissen: Sequence[Any], sleutels: Sequence[UUID]
+    ) -> list[Recording[Any]]:
+        if sleutels:
+            return self._opslaan(*gebeurtenissen, verzoeken=sleutels)
+        return self._opslaan(*gebeurtenissen)
 
     def _geef_door(self) -> None:
         with self._slot:
             if not self._wachtrij:
                 self._bezig = False
+                self._stil.notify_all()
                 return
             kop = self._wachtrij[0]
             if kop.wakker is not None:
                 kop.wakker.set()  # woken but not `klaar`: it leads
                 return
-        self._schrijver.submit(self._leid)
+        self._laat_schrijver_leiden()
 
-    def _groep_stappen(self, groep: list[_Verzoek]) -> Stappen[None]:
+    def _groep_stappen(self, groep: list[Verzoek]) -> Stappen[None]:
         """A group stored as steps (application/stappen.py), so that the writer thread and
         the event loop store it alike: in one save, or one by one after a conflict."""
         if len(groep) > 1:
             try:
-                opnames = yield Bewaar([g for v in groep for g in v.gebeurtenissen])
+                opnames = yield Bewaar(
+                    [g for v in groep for g in v.gebeurtenissen],
+                    [s for v in groep for s in v.sleutels],
+                )
             except IntegrityError:
                 pass  # someone in the group lost a race: find out who, one by one
             except Exception as fout:
@@ -240,13 +268,13 @@ class GroepsCommit:
                 return
         for verzoek in groep:
             try:
-                verzoek.opnames = yield Bewaar(verzoek.gebeurtenissen)
+                verzoek.opnames = yield Bewaar(verzoek.gebeurtenissen, verzoek.sleutels)
             except Exception as fout:
                 verzoek.fout = fout
             self.transacties += 1
             self.opdrachten += 1
 
-    def _verdeel(self, groep: list[_Verzoek], opnames: list[Recording[Any]]) -> None:
+    def _verdeel(self, groep: list[Verzoek], opnames: list[Recording[Any]]) -> None:
         # Recordings come back in the order the events went in.
         begin = 0
         for verzoek in groep:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from uuid import UUID
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -25,9 +26,12 @@ P = ParamSpec("P")
 
 @dataclass(frozen=True)
 class Bewaar:
-    """Store these events (one command's); the answer is their recordings."""
+    """Store these events, and with them in the same transaction these request keys (by
+    which a command recognises its own commit after a lost reply); the answer is the
+    events' recordings."""
 
     gebeurtenissen: Sequence[Any]
+    sleutels: Sequence[UUID] = ()
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ Stappen = Generator[Stap, Any, T]
 
 async def _doorloop(
     stappen: Stappen[T],
-    bewaar: Callable[[Sequence[Any]], Awaitable[Any]],
+    bewaar: Callable[[Sequence[Any], Sequence[UUID]], Awaitable[Any]],
     blokkerend: Callable[[Callable[[], Any]], Awaitable[Any]],
     wacht: Callable[[float], Awaitable[Any]],
 ) -> T:
@@ -64,7 +68,7 @@ async def _doorloop(
         antwoord, fout = None, None
         try:
             if isinstance(stap, Bewaar):
-                antwoord = await bewaar(stap.gebeurtenissen)
+                antwoord = await bewaar(stap.gebeurtenissen, stap.sleutels)
             elif isinstance(stap, Blokkerend):
                 antwoord = await blokkerend(stap.functie)
             else:
@@ -73,12 +77,12 @@ async def _doorloop(
             fout = e
 
 
-def voer_uit(stappen: Stappen[T], bewaar: Callable[[Sequence[Any]], Any]) -> T:
+def voer_uit(stappen: Stappen[T], bewaar: Callable[[Sequence[Any], Sequence[UUID]], Any]) -> T:
     """In the calling thread: every step is done on the spot, so the loop never suspends
     and one `send` runs it to the end."""
 
-    async def nu_bewaren(gebeurtenissen: Sequence[Any]) -> Any:
-        return bewaar(gebeurtenissen)
+    async def nu_bewaren(gebeurtenissen: Sequence[Any], sleutels: Sequence[UUID]) -> Any:
+        return bewaar(gebeurtenissen, sleutels)
 
     async def nu(functie: Callable[[], Any]) -> Any:
         return functie()
@@ -96,7 +100,7 @@ def voer_uit(stappen: Stappen[T], bewaar: Callable[[Sequence[Any]], Any]) -> T:
 
 
 async def voer_uit_async(
-    stappen: Stappen[T], bewaar: Callable[[Sequence[Any]], Awaitable[Any]]
+    stappen: Stappen[T], bewaar: Callable[[Sequence[Any], Sequence[UUID]], Awaitable[Any]]
 ) -> T:
     """On the event loop: the save awaited, other blocking calls in a worker thread."""
     return await _doorloop(stappen, bewaar, asyncio.to_thread, asyncio.sleep)

@@ -15,9 +15,9 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections.abc import Callable
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, cast
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pydantic
 from eventsourcing.application import AggregateNotFoundError
@@ -31,7 +31,12 @@ from application.fouten import (
     VersieConflict,
 )
 from application.gebruiker import Gebruiker
-from application.idempotentie import IdempotentieSleutel, idempotentie_id, vingerafdruk
+from application.idempotentie import (
+    IdempotentieSleutel,
+    Verzoeksleutels,
+    idempotentie_id,
+    vingerafdruk,
+)
 from application.inzage import feiten_van
 from application.resultaat import Resultaat
 from application.stappen import Bewaar, Blokkerend, Stappen, T, Wacht, voer_uit_async
@@ -90,6 +95,10 @@ class Wijzigen:
             eerder = yield Blokkerend(partial(self._eerder_antwoord, sleutel_id, afdruk))
             if eerder is not None:
                 return cast(Resultaat, eerder)
+        # Without the client's key, one of the server's, made once for all attempts: the
+        # same command is recognised by it whichever attempt committed.
+        verzoeksleutels = self._verzoeksleutels
+        sleutels = (uuid4(),) if sleutel_id is None and verzoeksleutels is not None else ()
         vers = False
         for poging in range(MAX_POGINGEN):
             casus = None if vers else self._eigen_kopie(casus_id, school)
@@ -152,26 +161,46 @@ class Wijzigen:
                     )
                 )
             try:
-                opnames = yield Bewaar(self._gebeurtenissen(*te_bewaren))
+                opnames = yield Bewaar(self._gebeurtenissen(*te_bewaren), sleutels)
             except IntegrityError:
                 # Someone else won the race: for this key (answer as they were answered)
-                # or for this file's next version (try again on what they wrote).
+                # or for this file's next version (try again on what they wrote). That
+                # someone may be this command itself, when its commit's reply was lost
+                # and the library's retry found its own rows: then its key is there.
                 if sleutel_id is not None and afdruk is not None:
                     eerder = yield Blokkerend(partial(self._eerder_antwoord, sleutel_id, afdruk))
                     if eerder is not None:
                         return cast(Resultaat, eerder)
+                if sleutels and verzoeksleutels is not None:
+                    eigen = yield Blokkerend(
+                        partial(
+                            verzoeksleutels.positie_van_verzoek,
+                            sleutels[0],
+                            casus.id,
+                            casus.version,
+                        )
+                    )
+                    if eigen is not None:
+                        return self._bewaard(casus, resultaat, eigen)
                 vers = True
                 if not onzeker:
                     # Jittered back-off, so writers that collided do not collide again
                     # in step. (A copy that was merely behind needs no wait: reload.)
                     yield Wacht(random.uniform(0, 0.002 * (poging + 1)))
                 continue
-            self.laatst_bewaard.leg_terug(casus)
-            positie = max(o.notification.id for o in opnames)
-            for luisteraar in self.na_opslaan:
-                luisteraar(positie)
-            return dataclasses.replace(resultaat, positie=positie)
+            return self._bewaard(casus, resultaat, max(o.notification.id for o in opnames))
         raise TeVeelGelijktijdigeWijzigingen
+
+    def _bewaard(self, casus: Casus, resultaat: Resultaat, positie: int) -> Resultaat:
+        self.laatst_bewaard.leg_terug(casus)
+        for luisteraar in self.na_opslaan:
+            luisteraar(positie)
+        return dataclasses.replace(resultaat, positie=positie)
+
+    @cached_property
+    def _verzoeksleutels(self) -> Verzoeksleutels | None:
+        recorder = self.recorder
+        return recorder if isinstance(recorder, Verzoeksleutels) else None
 
     @staticmethod
     def _gebeurtenissen(*aggregaten: Any) -> list[Any]:

@@ -14,14 +14,22 @@ the library's own transaction: the same lock taken before the insert (log order 
 order), the same NOTIFY, the same unique key on (file, version) raising IntegrityError.
 Values are bound client-side by psycopg (`ClientCursor`, its own quoting), because the
 extended protocol allows only one statement per query.
+
+The same query stores the save's request keys (`verzoeken=`, one per command) in a table
+beside the events, so that a command whose reply was lost, and whose save the retry then
+found taken, can ask whether its own key was committed (`positie_van_verzoek`). Keys are
+kept 48 hours; each process deletes older ones at most once an hour, off the write path.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any, cast
+from uuid import UUID
 
 import psycopg
 from eventsourcing import persistence as es
@@ -35,6 +43,10 @@ from psycopg.sql import SQL, Composable, Identifier
 # so that processes starting together create them in turn.
 TABELLEN_SLOT = "hashtext('zorgroute.tabellen')"
 
+
+# Request keys: kept at least as long as a client's Idempotency-Key (api.md: 24 h).
+BEWAARTERMIJN_UREN = 48
+OPRUIMEN_ELKE_SECONDEN = 3600.0
 
 # The library's retry of a save over a lost connection, kept for the async save too.
 POGINGEN = 10
@@ -73,12 +85,41 @@ class EenRondgangRecorder(PostgresApplicationRecorder):
         # The library's own lock statements (lock timeout, EXCLUSIVE lock) and NOTIFY.
         notify = SQL("NOTIFY {0}").format(Identifier(self.channel_name))
         self._voorloop = "; ".join(_tekst(s) for s in [*self.lock_table_statements, notify])
+        schema, events = Identifier(datastore.schema), Identifier(events_table_name)
+        self.check_identifier_length(f"{events_table_name}_verzoeken")
+        verzoeken = Identifier(f"{events_table_name}_verzoeken")
         self._insert = _tekst(
             SQL(
                 "INSERT INTO {0}.{1} (originator_id, originator_version, topic, state) VALUES "
-            ).format(Identifier(datastore.schema), Identifier(events_table_name))
+            ).format(schema, events)
         )
-        self._per_aantal: dict[int, str] = {}
+        self._insert_verzoeken = _tekst(
+            SQL("INSERT INTO {0}.{1} (sleutel) VALUES ").format(schema, verzoeken)
+        )
+        self._maak_verzoeken = _tekst(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0}.{1} (sleutel uuid PRIMARY KEY, "
+                "bewaard_op timestamptz NOT NULL DEFAULT now())"
+            ).format(schema, verzoeken)
+        )
+        self._zoek_verzoek = _tekst(
+            SQL(
+                "SELECT notification_id FROM {0}.{1} WHERE originator_id = %s "
+                "AND originator_version = %s AND EXISTS "
+                "(SELECT FROM {0}.{2} WHERE sleutel = %s)"
+            ).format(schema, events, verzoeken)
+        )
+        self._ruim_verzoeken_op = _tekst(
+            SQL(
+                "DELETE FROM {0}.{1} WHERE bewaard_op < now() - make_interval(hours => {2})"
+            ).format(schema, verzoeken, BEWAARTERMIJN_UREN)
+        )
+        self._tabelnaam = _tekst(Identifier(datastore.schema, f"{events_table_name}_verzoeken"))
+        # Whether the key table can be written: known after `create_table`, else asked
+        # at the first save with keys (a role without DDL rights does not create it).
+        self._met_verzoeken: bool | None = None
+        self._opruimen_na = 0.0
+        self._per_aantal: dict[tuple[int, int], str] = {}
         # The async saves' connections, one per event loop (`insert_events_async`).
         self._op_lussen: dict[asyncio.AbstractEventLoop, psycopg.AsyncConnection[Any]] = {}
 
@@ -90,42 +131,105 @@ class EenRondgangRecorder(PostgresApplicationRecorder):
         with psycopg.connect(autocommit=True, **self._gegevens()) as slot:
             slot.execute(f"SELECT pg_advisory_lock({TABELLEN_SLOT})")
             super().create_table()
+            # Also on a database of before the table (it holds nothing of the past).
+            slot.execute(self._maak_verzoeken)
+        self._met_verzoeken = True
 
-    def _statement(self, aantal: int) -> str:
-        # One text per number of events in a save (a group commit has a few sizes).
-        statement = self._per_aantal.get(aantal)
+    def _statement(self, aantal: int, sleutels: int) -> str:
+        # One text per number of events and keys in a save (a group commit has a few).
+        statement = self._per_aantal.get((aantal, sleutels))
         if statement is None:
+            voor = self._voorloop
+            if sleutels:
+                voor += f"; {self._insert_verzoeken}" + ", ".join(["(%s)"] * sleutels)
             rijen = ", ".join(["(%s, %s, %s, %s)"] * aantal)
-            statement = f"{self._voorloop}; {self._insert}{rijen} RETURNING notification_id"
-            self._per_aantal[aantal] = statement
+            statement = f"{voor}; {self._insert}{rijen} RETURNING notification_id"
+            self._per_aantal[aantal, sleutels] = statement
         return statement
 
     @retry((InterfaceError, OperationalError), max_attempts=POGINGEN, wait=WACHTTIJD)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         if not stored_events:
             return []
+        verzoeken: Sequence[UUID] = kwargs.get("verzoeken") or ()
+        if verzoeken and not self._verzoeken_mogelijk():
+            verzoeken = ()
+        statement = self._statement(len(stored_events), len(verzoeken))
         with self.datastore.get_connection() as conn, ClientCursor(conn) as curs:
-            curs.execute(self._statement(len(stored_events)), _waarden(stored_events))
-            # One result per statement; only the INSERT's has rows: the ids, in the order
-            # of the VALUES (as the library's own insert returns them).
+            curs.execute(statement, [*verzoeken, *_waarden(stored_events)])
+            # One result per statement; only the events' INSERT has rows: the ids, in the
+            # order of the VALUES (as the library's own insert returns them).
             ids: list[int] = []
             while True:
                 if curs.description is not None:
                     ids = [rij["notification_id"] for rij in curs.fetchall()]
                 if not curs.nextset():
-                    return ids
+                    break
+        self._ruim_op_als_het_tijd_is()
+        return ids
 
-    async def insert_events_async(self, stored_events: Sequence[StoredEvent]) -> list[int]:
+    def positie_van_verzoek(self, sleutel: UUID, originator_id: UUID, versie: int) -> int | None:
+        """The log position of the file's event at `versie` if it was stored together with
+        request key `sleutel` (so by that command), else None."""
+        if not self._met_verzoeken:
+            return None  # no keys are stored (`_verzoeken_mogelijk`)
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._zoek_verzoek, [originator_id, versie, sleutel], prepare=False)
+            rij = curs.fetchone()
+        return None if rij is None else int(rij["notification_id"])
+
+    def _verzoeken_mogelijk(self) -> bool:
+        """Whether the key table is there to be written (once per process). Without it
+        (a database installed before it, by a role that did not create it) saves store
+        no keys, as before, rather than fail."""
+        if self._met_verzoeken is None:
+            vraag = (
+                "SELECT coalesce(has_table_privilege(t, 'INSERT') "
+                "AND has_table_privilege(t, 'SELECT'), false) FROM to_regclass(%s) AS t"
+            )
+            try:
+                with psycopg.connect(autocommit=True, **self._gegevens()) as verbinding:
+                    rij = verbinding.execute(vraag, [self._tabelnaam]).fetchone()
+            except psycopg.Error:
+                return False  # asked again at the next save
+            self._met_verzoeken = bool(rij and rij[0])
+        return self._met_verzoeken
+
+    def _ruim_op_als_het_tijd_is(self) -> None:
+        nu = time.monotonic()
+        if nu < self._opruimen_na:
+            return
+        self._opruimen_na = nu + OPRUIMEN_ELKE_SECONDEN
+        threading.Thread(target=self._ruim_op, name="verzoeken-opruimen", daemon=True).start()
+
+    def _ruim_op(self) -> None:
+        # On a connection of its own, outside any save: the events' lock is not held for
+        # it. A failure (the database away, a role without DELETE) only leaves old keys.
+        with (
+            contextlib.suppress(psycopg.Error),
+            psycopg.connect(autocommit=True, **self._gegevens()) as verbinding,
+        ):
+            verbinding.execute(self._ruim_verzoeken_op)
+
+    async def insert_events_async(
+        self, stored_events: Sequence[StoredEvent], verzoeken: Sequence[UUID] = ()
+    ) -> list[int]:
         """`insert_events` on the caller's event loop, over an async connection of that
         loop's own: the same one query (lock, NOTIFY and insert in one implicit
         transaction), the same errors, the same retry over a lost connection. Meant for
         one caller per loop that saves one group at a time (the group commit's writer on
         the loop); the connection is made at the first save, `sluit_async` closes it.
         A save that committed but whose answer the lost connection took is tried again
-        and then fails on its own (file, version) keys, as the library's retry does."""
+        and then fails on its own (file, version) keys, as the library's retry does; its
+        commands then find their keys (`positie_van_verzoek`)."""
         if not stored_events:
             return []
-        statement, waarden = self._statement(len(stored_events)), _waarden(stored_events)
+        if verzoeken and self._met_verzoeken is None:
+            await asyncio.to_thread(self._verzoeken_mogelijk)
+        if not self._met_verzoeken:
+            verzoeken = ()
+        statement = self._statement(len(stored_events), len(verzoeken))
+        waarden = [*verzoeken, *_waarden(stored_events)]
         for poging in range(1, POGINGEN + 1):
             try:
                 verbinding = await self._verbinding_op_lus()
@@ -134,7 +238,9 @@ class EenRondgangRecorder(PostgresApplicationRecorder):
                     # The INSERT's result, the last one, holds the ids.
                     while curs.nextset():
                         pass
-                    return [rij[0] for rij in await curs.fetchall()]
+                    ids = [rij[0] for rij in await curs.fetchall()]
+                self._ruim_op_als_het_tijd_is()
+                return ids
             except (psycopg.OperationalError, psycopg.InterfaceError) as fout:
                 await self.sluit_async()  # broken: the next try connects anew
                 if poging == POGINGEN:

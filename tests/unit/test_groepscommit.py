@@ -271,18 +271,21 @@ def test_a_database_failure_reaches_every_request_from_the_loop() -> None:
 def test_an_answer_for_a_closed_loop_does_not_stop_the_group_commit() -> None:
     opslag = Opslag()
     commit = GroepsCommit(opslag)
+    # The caller's loop is closed outright while its save is still being stored.
+    lus = asyncio.new_event_loop()
+    opslag.vasthouden.clear()
+    opdracht = commit.bewaar_async(["a"])
 
-    async def zonder_wachten() -> None:
-        # The caller's loop ends while its save is still being stored.
-        opslag.vasthouden.clear()
-        taak = asyncio.ensure_future(commit.bewaar_async(["a"]))
-        await asyncio.sleep(0)
-        assert opslag.binnen.wait(5) and not taak.done()
+    async def begin() -> None:
+        opdracht.send(None)  # queued and handed to the writer; then left waiting
 
+    lus.run_until_complete(begin())
+    assert opslag.binnen.wait(5)
+    lus.close()
     try:
-        asyncio.run(zonder_wachten())
         opslag.vasthouden.set()
         # The next command is still served (nothing left stuck as "busy").
         assert asyncio.run(commit.bewaar_async(["b"])) == ["opname:b"]
     finally:
+        opdracht.close()
         commit.sluit()

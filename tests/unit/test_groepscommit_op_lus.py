@@ -25,7 +25,7 @@ class OpslagOpLus:
         self.door = asyncio.Event()
         self.weigeren: BaseException | None = None
 
-    async def __call__(self, gebeurtenissen: Any) -> list[Any]:
+    async def __call__(self, gebeurtenissen: Any, sleutels: Any = ()) -> list[Any]:
         self.draden.add(threading.current_thread())
         self.aanroepen.append(tuple(gebeurtenissen))
         await self.door.wait()

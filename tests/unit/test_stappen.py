@@ -27,13 +27,13 @@ def opdracht(verslag: list[Any]) -> Stappen[str]:
     return "klaar"
 
 
-def bewaar(gebeurtenissen: Sequence[Any]) -> list[str]:
+def bewaar(gebeurtenissen: Sequence[Any], sleutels: Sequence[Any] = ()) -> list[str]:
     if "fout" in gebeurtenissen:
         raise Mislukt
     return [f"opname:{g}" for g in gebeurtenissen]
 
 
-async def bewaar_async(gebeurtenissen: Sequence[Any]) -> list[str]:
+async def bewaar_async(gebeurtenissen: Sequence[Any], sleutels: Sequence[Any] = ()) -> list[str]:
     return bewaar(gebeurtenissen)
 
 
