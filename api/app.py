@@ -20,8 +20,9 @@ from fastapi.responses import JSONResponse
 
 from api.databasewacht import Databasewacht, DatabasewachtMiddleware
 from api.deps import NietGereed, NogNietBijgewerkt
-from api.middleware import BodyLimietMiddleware, VerzoekMiddleware
-from api.problemen import MEDIA_TYPE, probleem, registreer_foutafhandeling
+from api.documentatie import voeg_docs_toe
+from api.middleware import ZONDER_LIMIET, BodyLimietMiddleware, VerzoekMiddleware
+from api.problemen import MEDIA_TYPE, fout_antwoorden, probleem, registreer_foutafhandeling
 from api.routers import (
     audit,
     casussen,
@@ -138,6 +139,15 @@ def _sluit_service(service: Zorgroute) -> None:
     service.close()
 
 
+_VOOR_ELKE_ROUTE = {
+    status: {
+        "description": antwoord["description"],
+        "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Probleem"}}},
+    }
+    for status, antwoord in fout_antwoorden(429, 431).items()
+}
+
+
 def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     """FastAPI documents every response as application/json; errors are problem+json."""
 
@@ -150,6 +160,13 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 routes=app.routes,
                 tags=app.openapi_tags,
             )
+            for pad, operaties in document["paths"].items():
+                # The limits in front of every route (api/middleware.py); probes have no 429.
+                voor_elke = (431,) if pad in ZONDER_LIMIET else (429, 431)
+                for operatie, status in ((o, s) for o in operaties.values() for s in voor_elke):
+                    operatie.setdefault("responses", {}).setdefault(
+                        str(status), _VOOR_ELKE_ROUTE[status]
+                    )
             for operatie in (o for pad in document["paths"].values() for o in pad.values()):
                 for status, antwoord in operatie.get("responses", {}).items():
                     inhoud = antwoord.get("content", {})
@@ -165,6 +182,9 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
     settings = settings or Settings()
     settings.vereist_sleutels()
     configure_logging(settings.log_level)
+    if settings.jwt_public_key and settings.jwt_audience is None:
+        # An identity provider signs tokens for other applications too (README).
+        log.warning("jwt_audience_niet_ingesteld", gevolg="aud van tokens wordt niet gecontroleerd")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -213,6 +233,10 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
         description=BESCHRIJVING,
         version="1.0.0",
         lifespan=lifespan,
+        # Our own /docs (api/documentatie.py): FastAPI's loads its scripts from a CDN.
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         # FastAPI's own OpenTelemetry hooks off: its logs would carry validation errors,
         # which quote the input (a pupil's name, the free text), and no tracer or meter
         # is set up here anyway; checking that on every request was ~1 % of a command.
@@ -237,6 +261,8 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
     app.add_exception_handler(NogNietBijgewerkt, _nog_niet_bijgewerkt)
 
     app.include_router(health.router)
+    if settings.docs:
+        voeg_docs_toe(app)
     for router in (
         signalen.router,
         commandos.router,
@@ -255,6 +281,10 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
     )
     app.add_middleware(DatabasewachtMiddleware)
     app.add_middleware(BodyLimietMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(VerzoekMiddleware)
+    app.add_middleware(
+        VerzoekMiddleware,
+        max_header_bytes=settings.max_header_bytes,
+        max_mislukt=settings.auth_max_mislukt,
+    )
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     return app

@@ -105,14 +105,21 @@ def token(
     scholen: Annotated[
         list[str] | None, typer.Option(help="BRIN-codes voor rol swv: 11AA,22BB of herhaald.")
     ] = None,
-    geldig_minuten: Annotated[int, typer.Option(min=1, help="Geldigheid in minuten.")] = 480,
+    geldig_minuten: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Geldigheid in minuten (standaard 480, of ZORGROUTE_TOKEN_MAX_MINUTEN als "
+            "dat korter is; langer weigert de API).",
+        ),
+    ] = None,
     organisatie: Annotated[
         str | None,
         typer.Option(help="Organisatie van de ketenpartner (rol extern), bijv. wijkteam-noord."),
     ] = None,
 ) -> None:
     """Druk een JWT af om de API mee uit te proberen (HS256, met ZORGROUTE_JWT_SECRET)."""
-    from infrastructure.auth import maak_token
+    from infrastructure.auth import OngeldigToken, decodeer_token, maak_token
 
     settings = _settings()
     if settings.jwt_secret is None:
@@ -133,6 +140,13 @@ def token(
         _stop(f"rol {rol} heeft --school nodig (de BRIN-code, bijv. 99XX).")
     if rol == "extern" and not organisatie:
         _stop("rol extern heeft --organisatie nodig (bijv. wijkteam-noord of jeugdarts-ggd).")
+    if geldig_minuten is None:
+        geldig_minuten = min(480, settings.token_max_minuten)
+    elif geldig_minuten > settings.token_max_minuten:
+        _stop(
+            f"--geldig-minuten {geldig_minuten} is langer dan de API toestaat "
+            f"(ZORGROUTE_TOKEN_MAX_MINUTEN={settings.token_max_minuten})."
+        )
     try:
         jwt = maak_token(
             settings.jwt_secret.get_secret_value(),
@@ -145,9 +159,15 @@ def token(
             scholen=scholen_lijst,
             geldig_minuten=geldig_minuten,
             organisatie=organisatie,
+            uitgever=settings.jwt_issuer,
+            publiek=settings.jwt_audience,
         )
+        # A token the API would refuse (a name too long, say) is no use to print.
+        decodeer_token(jwt, settings)
     except ValueError as fout:
         _stop(str(fout))
+    except OngeldigToken as fout:
+        _stop(f"de API zou dit token weigeren: {fout.reden}.")
     typer.echo(jwt)
 
 

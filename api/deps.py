@@ -194,6 +194,10 @@ def actueel(*namen: str) -> Any:
 def _kop(waarde: str | None, maximaal: int = 500) -> str | None:
     if waarde is None:
         return None
+    if not waarde.isprintable():
+        # Only the User-Agent gets here unchecked (the text headers are refused with
+        # control characters, api/koppen.py): it is logged, not refused.
+        waarde = "".join(t if t.isprintable() else " " for t in waarde)
     # A header value lands in the access log: keep it short and on one line.
     schoon = " ".join(waarde.split())[:maximaal]
     return schoon or None
@@ -224,6 +228,13 @@ async def _bron(
     doel: DoelKop = None,
     noodtoegang: NoodtoegangKop = None,
 ) -> Bron:
+    fouten: list[dict[str, Any]] = []
+    namens, doel, noodtoegang = (
+        kop.ontcijfer(waarde, fouten)
+        for kop, waarde in ((X_NAMENS, namens), (X_DOEL, doel), (X_NOODTOEGANG, noodtoegang))
+    )
+    if fouten:
+        raise RequestValidationError(fouten)
     return bron_van(request, namens, doel, noodtoegang)
 
 

@@ -51,6 +51,8 @@ TITELS: dict[str, str] = {
     "idempotency_key_hergebruikt": "Idempotency-Key hergebruikt",
     "ongeldige_invoer": "Ongeldige invoer",
     "te_groot": "Verzoek te groot",
+    "koppen_te_groot": "Headers te groot",
+    "te_veel_pogingen": "Te veel mislukte aanmeldingen",
     "te_druk": "Tijdelijk te druk",
     "niet_gereed": "Dienst niet gereed",
     "geen_toegang": "Geen toegang",
@@ -361,6 +363,8 @@ _BESCHRIJVINGEN = {
     409: "Een regel van de zorgroute staat dit niet toe (`code` zegt welke).",
     412: "If-Match komt niet overeen met de actuele versie (`versie_conflict`).",
     413: "Body groter dan 1 MiB (`te_groot`).",
+    429: "Te veel mislukte aanmeldingen vanaf dit adres (`te_veel_pogingen`, met Retry-After).",
+    431: "Headers samen of één header te groot (`koppen_te_groot`).",
     422: "Ongeldige invoer; `fouten` noemt elk veld.",
     503: "Tijdelijk niet beschikbaar; probeer het opnieuw.",
 }

@@ -49,6 +49,18 @@ class Settings(BaseSettings):
     projectie_batch: int = Field(default=1000, ge=1, le=100_000)
     # Smallest count the accountability report publishes (CBS-style cell suppression).
     min_cel: int = Field(default=5, ge=1, le=100)
+    # Checked when set: a token must carry exactly this `iss`, and this among its `aud`.
+    jwt_issuer: str | None = Field(default=None, max_length=500)
+    jwt_audience: str | None = Field(default=None, max_length=500)
+    # Longest a token may live (`exp - iat`, and `exp` from now): a leaked token is
+    # worth this long at most. 480 = a school day, what `zorgroute token` gives.
+    token_max_minuten: int = Field(default=480, ge=1, le=7 * 24 * 60)
+    # All request headers together, refused with 431 before a token is looked at.
+    max_header_bytes: int = Field(default=32 * 1024, ge=1024, le=1024 * 1024)
+    # Failed authentications (401) per client address per minute before 429; 0 = no limit.
+    auth_max_mislukt: int = Field(default=20, ge=0, le=100_000)
+    # Swagger UI on /docs (served from local files); off in production.
+    docs: bool = True
 
     @field_validator("database_url")
     @classmethod
@@ -103,7 +115,15 @@ class Settings(BaseSettings):
             )
         return waarde
 
-    @field_validator("jwt_secret", "jwt_public_key", "id_sleutel", "keten_sleutel", mode="before")
+    @field_validator(
+        "jwt_secret",
+        "jwt_public_key",
+        "id_sleutel",
+        "keten_sleutel",
+        "jwt_issuer",
+        "jwt_audience",
+        mode="before",
+    )
     @classmethod
     def _leeg_is_afwezig(cls, waarde: object) -> object:
         # An empty variable in a compose file or shell means "not set", not "empty key".

@@ -30,6 +30,7 @@ def _claims(**extra: Any) -> dict[str, Any]:
         "naam": "Demo Mentor",
         "rol": "mentor",
         "school": "99XX",
+        "iat": datetime.now(UTC),
         "exp": datetime.now(UTC) + timedelta(minutes=5),
     }
     basis.update(extra)
@@ -62,7 +63,7 @@ def test_verlopen(hs_settings: Settings) -> None:
         decodeer_token(token, hs_settings)
 
 
-@pytest.mark.parametrize("claim", ["exp", "sub", "rol", "naam", "school"])
+@pytest.mark.parametrize("claim", ["exp", "iat", "sub", "rol", "naam", "school"])
 def test_ontbrekende_claim(hs_settings: Settings, claim: str) -> None:
     claims = _claims()
     del claims[claim]
@@ -192,3 +193,100 @@ def test_the_token_command_gives_an_external_partner_its_organisation(
     assert met.exit_code == 0, met.output
     assert decodeer_token(met.stdout.strip(), hs_settings)["organisatie"] == "jeugdarts-ggd"
     assert fout.exit_code == 2 and "geen code" in fout.stderr and fout.stdout == ""
+
+
+# ---- issue 14, item 5: typed, bounded, short-lived, from the right issuer -------------
+
+
+def _nu() -> int:
+    return int(datetime.now(UTC).timestamp())
+
+
+@pytest.mark.parametrize(
+    ("extra", "reden"),
+    [
+        ({"exp": "9999999999"}, "'exp' moet een getal"),
+        ({"exp": True}, "verlopen|'exp' moet een getal"),
+        ({"exp": float("inf")}, "ongeldig"),
+        ({"exp": 10**12}, "te lang geldig"),
+        ({"iat": "gisteren"}, "'iat' moet een getal"),
+        ({"iat": 0}, "te lang geldig"),
+        ({"nbf": "straks"}, "nbf|ongeldig"),
+        ({"naam": "n" * 201}, "'naam' is te lang"),
+        ({"naam": "Nul\u0000Byte"}, "'naam' bevat stuurtekens"),
+        ({"naam": "\ud800"}, "'naam' bevat stuurtekens"),
+        ({"sub": 7}, "'sub'"),
+        ({"sub": "s" * 129}, "'sub' is te lang"),
+        ({"rol": {"naam": "mentor"}}, "'rol'"),
+        ({"school": ["99XX"]}, "'school'"),
+        ({"klassen": ["2A"] * 51}, "'klassen' moet een lijst van hoogstens 50"),
+        ({"klassen": ["k" * 33]}, "'klassen': een waarde is te lang"),
+        ({"afdeling": ""}, "'afdeling'"),
+    ],
+)
+def test_an_ill_typed_or_unbounded_claim_is_refused(
+    hs_settings: Settings, extra: dict[str, Any], reden: str
+) -> None:
+    claims = {**_claims(), "iat": _nu(), "exp": _nu() + 300, **extra}
+    with pytest.raises(OngeldigToken, match=reden):
+        decodeer_token(jwt.encode(claims, GEHEIM), hs_settings)
+
+
+def test_the_longest_lifetime_is_configurable(hs_settings: Settings) -> None:
+    kort = hs_settings.model_copy(update={"token_max_minuten": 60})
+    precies = maak_token(GEHEIM, "m1", "M", "mentor", "99XX", geldig_minuten=60)
+    te_lang = maak_token(GEHEIM, "m1", "M", "mentor", "99XX", geldig_minuten=61)
+    assert decodeer_token(precies, kort)["sub"] == "m1"
+    with pytest.raises(OngeldigToken, match="hoogstens 60 minuten"):
+        decodeer_token(te_lang, kort)
+    assert decodeer_token(te_lang, hs_settings)["sub"] == "m1"  # 480 by default
+
+
+def test_issuer_and_audience_are_checked_only_when_configured(hs_settings: Settings) -> None:
+    streng = hs_settings.model_copy(
+        update={"jwt_issuer": "https://idp.school.nl", "jwt_audience": "zorgroute"}
+    )
+    goed = maak_token(
+        GEHEIM, "m1", "M", "mentor", "99XX", uitgever="https://idp.school.nl", publiek="zorgroute"
+    )
+    ander_publiek = maak_token(
+        GEHEIM, "m1", "M", "mentor", "99XX", uitgever="https://idp.school.nl", publiek="lms"
+    )
+    zonder = maak_token(GEHEIM, "m1", "M", "mentor", "99XX")
+    # Not configured: an identity provider's token (which has an `aud`) works.
+    assert decodeer_token(ander_publiek, hs_settings)["sub"] == "m1"
+    assert decodeer_token(goed, streng)["sub"] == "m1"
+    # Remembered under the loose settings, still refused under the strict ones.
+    with pytest.raises(OngeldigToken, match=r"niet voor deze dienst bedoeld \(aud\)"):
+        decodeer_token(ander_publiek, streng)
+    with pytest.raises(OngeldigToken, match="'iss' ontbreekt"):
+        decodeer_token(zonder, streng)
+    elders = maak_token(
+        GEHEIM, "m1", "M", "mentor", "99XX", uitgever="https://x", publiek="zorgroute"
+    )
+    with pytest.raises(OngeldigToken, match="uitgever"):
+        decodeer_token(elders, streng)
+
+
+def test_the_token_command_stays_within_the_api_limits(
+    monkeypatch: pytest.MonkeyPatch, hs_settings: Settings
+) -> None:
+    monkeypatch.setenv("ZORGROUTE_JWT_SECRET", GEHEIM)
+    monkeypatch.delenv("ZORGROUTE_JWT_PUBLIC_KEY", raising=False)
+    monkeypatch.setenv("ZORGROUTE_TOKEN_MAX_MINUTEN", "60")
+    monkeypatch.setenv("ZORGROUTE_JWT_ISSUER", "https://idp.school.nl")
+    monkeypatch.setenv("ZORGROUTE_JWT_AUDIENCE", "zorgroute")
+    opties = ["token", "--sub", "m-1", "--naam", "J. Jansen", "--rol", "mentor", "--school", "99XX"]
+    runner = CliRunner()
+
+    standaard = runner.invoke(app, opties)
+    te_lang = runner.invoke(app, [*opties, "--geldig-minuten", "61"])
+    lange_naam = runner.invoke(app, [*opties[:4], "n" * 201, *opties[5:]])
+
+    assert standaard.exit_code == 0, standaard.output
+    claims = decodeer_token(standaard.stdout.strip(), Settings())
+    assert claims["exp"] - claims["iat"] == 60 * 60
+    assert claims["iss"] == "https://idp.school.nl" and claims["aud"] == "zorgroute"
+    assert te_lang.exit_code == 2 and "ZORGROUTE_TOKEN_MAX_MINUTEN=60" in te_lang.stderr
+    assert lange_naam.exit_code == 2 and "weigeren" in lange_naam.stderr
+    assert te_lang.stdout == lange_naam.stdout == ""
