@@ -28,7 +28,6 @@ from application.fouten import (
     TeVeelGelijktijdigeWijzigingen,
     VersieConflict,
 )
-from application.groepscommit import OpslagGesloten
 from application.toegangslog import ToegangslogOnbeschikbaar
 from domain.fouten import DomeinFout, Regelfout
 from infrastructure.auth import OngeldigToken
@@ -40,7 +39,12 @@ TYPE_BASIS = "https://zorgroute.nl/problemen/"
 # Rule codes about the input's content rather than the file's state: the same request
 # would fail on any file, so it is the client's input (422), not a conflict (409).
 INVOER_REGELS = frozenset(
-    {"evaluatiedatum_ontbreekt", "evaluatiedatum_ongeldig", "onderwerp_past_niet"}
+    {
+        "evaluatiedatum_ontbreekt",
+        "evaluatiedatum_ongeldig",
+        "onderwerp_past_niet",
+        "datum_in_toekomst",
+    }
 )
 
 TITELS: dict[str, str] = {
@@ -51,8 +55,6 @@ TITELS: dict[str, str] = {
     "idempotency_key_hergebruikt": "Idempotency-Key hergebruikt",
     "ongeldige_invoer": "Ongeldige invoer",
     "te_groot": "Verzoek te groot",
-    "koppen_te_groot": "Headers te groot",
-    "te_veel_pogingen": "Te veel mislukte aanmeldingen",
     "te_druk": "Tijdelijk te druk",
     "niet_gereed": "Dienst niet gereed",
     "geen_toegang": "Geen toegang",
@@ -66,6 +68,7 @@ TITELS: dict[str, str] = {
     "nog_niet_bijgewerkt": "Weergave nog niet bijgewerkt",
     "weergave_achter": "Weergave loopt achter",
     "interne_fout": "Interne fout",
+    "datum_in_toekomst": "Datum in de toekomst",
 }
 
 # Status codes Starlette raises itself (routing, body parsing) → our code and Dutch text.
@@ -136,9 +139,11 @@ _MELDINGEN: dict[str, str] = {
     "enum": "ongeldige waarde; toegestaan: {expected}",
     "string_too_long": "te lang: hoogstens {max_length} tekens",
     "string_too_short": "te kort: minstens {min_length} teken(s)",
+    "string_pattern_mismatch": "heeft niet de vereiste vorm",
     "too_long": "te veel items: hoogstens {max_length}",
     "too_short": "te weinig items: minstens {min_length}",
     "string_type": "moet een tekst zijn",
+    "string_unicode": "bevat ongeldige tekens (geen geldige Unicode)",
     "bool_type": "moet true of false zijn",
     "int_type": "moet een geheel getal zijn",
     "int_parsing": "moet een geheel getal zijn",
@@ -219,7 +224,11 @@ def ongeldige_invoer(fouten: list[dict[str, Any]], detail: str | None = None) ->
 
 async def _regelfout(_: Request, fout: Exception) -> JSONResponse:
     assert isinstance(fout, Regelfout)
-    return probleem(422 if fout.code in INVOER_REGELS else 409, fout.code, fout.melding)
+    # A rule about one input field names it, as every other 422 does.
+    extra: dict[str, Any] = {}
+    if fout.veld:
+        extra["fouten"] = [{"veld": fout.veld, "melding": fout.melding}]
+    return probleem(422 if fout.code in INVOER_REGELS else 409, fout.code, fout.melding, **extra)
 
 
 async def _domeinfout(_: Request, fout: Exception) -> JSONResponse:
@@ -291,16 +300,6 @@ async def _toegangslog_onbeschikbaar(_: Request, __: Exception) -> JSONResponse:
     )
 
 
-async def _opslag_gesloten(_: Request, __: Exception) -> JSONResponse:
-    # The service is stopping: it refused the command before storing anything of it.
-    return probleem(
-        503,
-        "niet_gereed",
-        "De dienst stopt; er is niets opgeslagen. Probeer het zo opnieuw.",
-        headers={"Retry-After": "2"},
-    )
-
-
 async def _database_weg(_: Request, __: Exception) -> JSONResponse:
     # The database is away (restart, failover): a temporary condition, not a bug. The
     # pools reconnect by themselves once it is back.
@@ -338,7 +337,6 @@ DATABASE_WEG: tuple[type[Exception], ...] = (
 
 def registreer_foutafhandeling(app: FastAPI) -> None:
     app.add_exception_handler(ToegangslogOnbeschikbaar, _toegangslog_onbeschikbaar)
-    app.add_exception_handler(OpslagGesloten, _opslag_gesloten)
     app.add_exception_handler(WeergaveAchter, _weergave_achter)
     for fout in DATABASE_WEG:
         app.add_exception_handler(fout, _database_weg)
@@ -363,8 +361,6 @@ _BESCHRIJVINGEN = {
     409: "Een regel van de zorgroute staat dit niet toe (`code` zegt welke).",
     412: "If-Match komt niet overeen met de actuele versie (`versie_conflict`).",
     413: "Body groter dan 1 MiB (`te_groot`).",
-    429: "Te veel mislukte aanmeldingen vanaf dit adres (`te_veel_pogingen`, met Retry-After).",
-    431: "Headers samen of één header te groot (`koppen_te_groot`).",
     422: "Ongeldige invoer; `fouten` noemt elk veld.",
     503: "Tijdelijk niet beschikbaar; probeer het opnieuw.",
 }

@@ -108,22 +108,32 @@ class GroepsCommit:
         """What became of the request. A caller cancelled while its save is under way is
         not told "failed" before anyone knows: it gets the save's real outcome (after an
         IntegrityError the command checks its own key), and the cancellation is dropped."""
-        toekomst = verzoek.toekomst
-        assert toekomst is not None
         geannuleerd = 0
-        while not toekomst.done():
+        while True:
+            toekomst = verzoek.toekomst
+            assert toekomst is not None
             try:
-                await asyncio.shield(toekomst)
+                # Not shielded (that costs every command): a cancellation cancels this
+                # future, and the outcome then comes in a new one or is already here.
+                opnames = await toekomst
+                break
             except asyncio.CancelledError:
                 if self._trek_terug(verzoek):
                     raise  # not yet taken into a save: nothing of it is stored
                 geannuleerd += 1
-            except Exception:
-                break  # the save's own error, raised below
+                if toekomst.cancelled():
+                    if verzoek.opnames is not None or verzoek.fout is not None:
+                        opnames = None  # decided already: read below
+                        break
+                    verzoek.toekomst = asyncio.get_running_loop().create_future()
         if geannuleerd and (taak := asyncio.current_task()) is not None:
             for _ in range(geannuleerd):
                 taak.uncancel()
-        return toekomst.result()
+        if opnames is None:
+            if verzoek.fout is not None:
+                raise verzoek.fout
+            opnames = verzoek.opnames or []
+        return opnames
 
     def _trek_terug(self, verzoek: Verzoek) -> bool:
         """Take a request that no save has taken yet out of its queue."""
@@ -188,13 +198,17 @@ class GroepsCommit:
         (at most `wachttijd` seconds; what is still queued then is refused: nothing of it
         was stored). The saves on a loop are waited for unless called on that loop."""
         try:
-            eigen_lus = self._op_lus is not None and self._op_lus[0] is asyncio.get_running_loop()
+            hier: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
-            eigen_lus = False
+            hier = None
+        lus = self._lus_schrijver.get_loop() if self._lus_schrijver is not None else None
+        # Waiting on the writer's own loop, or on a loop that is gone, would be in vain.
+        op_lus = lus is not None and lus is not hier and not lus.is_closed()
         with self._slot:
             self._gesloten = True
             stil = self._stil.wait_for(
-                lambda: not self._bezig and (eigen_lus or self._lus_schrijver is None), wachttijd
+                lambda: not self._bezig and not (op_lus and self._lus_schrijver is not None),
+                wachttijd,
             )
             gestrand, self._wachtrij = self._wachtrij, []
         self._weiger(gestrand)

@@ -25,5 +25,7 @@ HANDELINGEN: dict[str, str] = {
     "anonimiteit-opheffing": "hef_anonimiteit_op",
 }
 
-# Commands whose rule depends on "today" get it from the service's clock.
-MET_PEILDATUM: dict[str, str] = {"opp": "vastgesteld_op"}
+# Every command gets "today" from the service's clock, under this name: the OPP's rule
+# measures its evaluation date from it, the others refuse a date of what happened that
+# lies after it (domain/datumregels.py).
+MET_PEILDATUM: dict[str, str] = {h: "vandaag" for h in HANDELINGEN} | {"opp": "vastgesteld_op"}

@@ -17,7 +17,7 @@ import random
 from collections.abc import Callable
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, cast
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import pydantic
 from eventsourcing.application import AggregateNotFoundError
@@ -96,9 +96,14 @@ class Wijzigen:
             if eerder is not None:
                 return cast(Resultaat, eerder)
         # Without the client's key, one of the server's, made once for all attempts: the
-        # same command is recognised by it whichever attempt committed.
+        # same command is recognised by it whichever attempt committed. From `random`,
+        # not uuid4's os.urandom: a system call that lets the GIL go under load.
         verzoeksleutels = self._verzoeksleutels
-        sleutels = (uuid4(),) if sleutel_id is None and verzoeksleutels is not None else ()
+        sleutels = (
+            (UUID(int=random.getrandbits(128), version=4),)
+            if sleutel_id is None and verzoeksleutels is not None
+            else ()
+        )
         vers = False
         for poging in range(MAX_POGINGEN):
             casus = None if vers else self._eigen_kopie(casus_id, school)

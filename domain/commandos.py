@@ -67,8 +67,10 @@ class Commandos:
         velden: dict[str, Any],
         **extra: Any,
     ) -> dict[str, Any]:
+        # `vandaag`: the service's today, for the rules about dates (domain/datumregels.py).
+        vandaag = velden.pop("vandaag", None)
         gegevens = dict(model(**velden))
-        self._controleer(regel, **gegevens, **extra)
+        self._controleer(regel, **gegevens, **extra, vandaag=vandaag)
         trigger(**gegevens, actor=actor, toelichting=toelichting)
         return gegevens
 
@@ -78,7 +80,9 @@ class Commandos:
         The signal records the subject as the reporter described it and leaves the file's
         subject as it is: who a file is about changes only by `corrigeer_onderwerp`."""
         velden.setdefault("onderwerp", self.onderwerp)
+        vandaag = velden.pop("vandaag", None)
         gegevens = dict(g.SignaalGemeldVelden(**velden, onderwerp_overgenomen=False))
+        self._controleer("SignaalGemeld", **gegevens, vandaag=vandaag)
         if self.status == "gesloten":
             self._heropend(traject=self.traject + 1, actor=actor, toelichting=toelichting)
         self._signaal_gemeld(**gegevens, actor=actor, toelichting=toelichting)
@@ -172,8 +176,9 @@ class Commandos:
         )
 
     def breng_in_ozs(self, actor: Actor, toelichting: str | None = None, **velden: Any) -> None:
+        vandaag = velden.pop("vandaag", None)
         gegevens = dict(g.IngebrachtInOZSVelden(**velden))
-        self._controleer("IngebrachtInOZS", **gegevens)
+        self._controleer("IngebrachtInOZS", **gegevens, vandaag=vandaag)
         if gegevens["anoniem"]:
             gegevens["pseudoniem"] = self.pseudoniem or pseudoniem_voor(self.id, self.traject)
         else:
@@ -267,6 +272,7 @@ class Commandos:
         """Correct who the file is about: the given fields replace the file's, the rest
         stays. The pupil number (or a class case's class) names the file and is fixed."""
         bron = wijzigingen.pop("bron", "correctie")
+        vandaag = wijzigingen.pop("vandaag", None)
         gegevens = dict(
             g.OnderwerpGecorrigeerdVelden(
                 onderwerp=Onderwerp(**{**self.onderwerp.model_dump(), **wijzigingen}),
@@ -274,7 +280,7 @@ class Commandos:
                 bron=bron,
             )
         )
-        self._controleer("OnderwerpGecorrigeerd", **gegevens, oud=self.onderwerp)
+        self._controleer("OnderwerpGecorrigeerd", **gegevens, oud=self.onderwerp, vandaag=vandaag)
         self._onderwerp_gecorrigeerd(**gegevens, actor=actor, toelichting=toelichting)
 
     def hef_anonimiteit_op(

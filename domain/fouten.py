@@ -19,6 +19,7 @@ REGEL_VOORRANG: tuple[str, ...] = (
     "niets_te_evalueren",
     "evaluatiedatum_ontbreekt",
     "evaluatiedatum_ongeldig",
+    "datum_in_toekomst",
     "onderwerp_past_niet",
     "onderwerp_vast",
     "onderwerp_ongewijzigd",
@@ -42,20 +43,23 @@ class DomeinFout(Exception):
 class Regelfout(DomeinFout):
     """A command broke a rule of the care route; nothing was recorded."""
 
-    def __init__(self, code: str, melding: str) -> None:
+    def __init__(self, code: str, melding: str, veld: str | None = None) -> None:
         if code not in REGEL_VOORRANG:
             raise ValueError(f"onbekende regelcode: {code}")
         super().__init__(melding, code)
+        # The input field the rule is about, when it is about one (the API names it).
+        self.veld = veld
 
 
 class Overtreding:
     """One broken rule found while checking a command (not yet raised)."""
 
-    __slots__ = ("code", "melding")
+    __slots__ = ("code", "melding", "veld")
 
-    def __init__(self, code: str, melding: str) -> None:
+    def __init__(self, code: str, melding: str, veld: str | None = None) -> None:
         self.code = code
         self.melding = melding
+        self.veld = veld
 
     def __repr__(self) -> str:
         return f"Overtreding({self.code!r})"
@@ -66,4 +70,4 @@ def eerste(overtredingen: Iterable[Overtreding]) -> Regelfout | None:
     gevonden = sorted(overtredingen, key=lambda o: REGEL_VOORRANG.index(o.code))
     if not gevonden:
         return None
-    return Regelfout(gevonden[0].code, gevonden[0].melding)
+    return Regelfout(gevonden[0].code, gevonden[0].melding, gevonden[0].veld)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, Protocol
 
+from domain.datumregels import gebeurd, geboren, start_binnenkort
 from domain.fouten import Overtreding, eerste
 from domain.waarden import (
     NIVEAUS,
@@ -262,36 +263,48 @@ def _anoniem(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     return None
 
 
+_DATUM = gebeurd("datum")
+
 # Which checks guard which event. The file being open is checked for every command; a
-# signal on a closed file reopens it instead, so SignaalGemeld has no checks.
+# signal on a closed file reopens it instead, so SignaalGemeld checks only its input.
+# Dates of plans (a meeting to come, an evaluation date, the next discussion) may lie
+# ahead; dates of what happened may not (`_DATUM`).
 REGELS: dict[str, tuple[Regel, ...]] = {
-    "SignaalGemeld": (),
-    "GesprekGevoerd": (_open, _gesprek_met_ouders),
-    "OudersGeinformeerd": (_open, _leerling),
+    "SignaalGemeld": (geboren,),
+    "GesprekGevoerd": (_open, _gesprek_met_ouders, _DATUM),
+    "OudersGeinformeerd": (_open, _leerling, _DATUM),
     "AangemeldVoorKernteam": (_open,),
-    "BesprokenInKernteam": (_open,),
-    "InterventieIngezet": (_open,),
-    "BesprokenMetContactpersoonZorg": (_open,),
-    "Toestemming": (_open, _leerling, _toestemming_geldig),
+    "BesprokenInKernteam": (_open, _DATUM),
+    "InterventieIngezet": (_open, start_binnenkort),
+    "BesprokenMetContactpersoonZorg": (_open, _DATUM),
+    "Toestemming": (_open, _leerling, _toestemming_geldig, _DATUM),
     "IngebrachtInOZS": (
         _open,
         _anoniem_alleen_leerling,
         _onder_ozs,
         _ouders_geinformeerd_voor_ozs,
         _toestemming_ozs,
+        _DATUM,
     ),
     "RegiehouderBenoemd": (_open, _leerling, _minstens_ozs),
     "InternBegeleiderGekoppeld": (_open, _leerling, _minstens_ozs),
     "HandelingsplanVastgesteld": (_open, _leerling, _regiehouder),
     "OPPVastgesteld": (_open, _leerling, _regiehouder, _instemming_ouders, _opp_binnen_jaar),
-    "BesprokenInOZS": (_open, _minstens_ozs),
-    "TerugkoppelingGegeven": (_open, _signaalgever),
-    "EvaluatieUitgevoerd": (_open, _iets_te_evalueren, _nieuwe_evaluatiedatum),
-    "DoorverwezenNaarZAT": (_open, _leerling, _minstens_ozs, _regiehouder, _toestemming_zat),
-    "CasusAfgesloten": (_open,),
+    "BesprokenInOZS": (_open, _minstens_ozs, _DATUM),
+    "TerugkoppelingGegeven": (_open, _signaalgever, _DATUM),
+    "EvaluatieUitgevoerd": (_open, _iets_te_evalueren, _nieuwe_evaluatiedatum, _DATUM),
+    "DoorverwezenNaarZAT": (
+        _open,
+        _leerling,
+        _minstens_ozs,
+        _regiehouder,
+        _toestemming_zat,
+        _DATUM,
+    ),
+    "CasusAfgesloten": (_open, _DATUM),
     # Who a file is about, and whether it is anonymous, are no steps of the route: they
     # can be put right on a closed file too.
-    "OnderwerpGecorrigeerd": (_onderwerp_vast, _onderwerp_gewijzigd),
+    "OnderwerpGecorrigeerd": (_onderwerp_vast, _onderwerp_gewijzigd, geboren),
     "AnonimiteitOpgeheven": (_anoniem,),
 }
 

@@ -12,8 +12,9 @@ from fastapi import APIRouter, Query, Request
 from api.deps import App, BronDep, CasusId, CurrentUser, Views, wacht_op
 from api.formaten import als_bestand, kies_formaat
 from api.problemen import fout_antwoorden
-from api.routers import API_PREFIX
+from api.routers import API_PREFIX, bestanden
 from api.routers.overzichten import _school
+from api.schemas.velden import Tijdstip, Zoekterm
 from application.fouten import CasusNietGevonden
 from application.gebruiker import Gebruiker
 from application.inzage import feiten_van
@@ -60,7 +61,7 @@ def genoemde_dossiers(
     summary="Audittrail van een dossier / Audit trail of a case file",
     description="Elke wijziging met tijdstip, gebruiker, actie en `wijzigingen` (oud/nieuw). "
     "JSON of CSV (`formaat=csv`).",
-    responses=fout_antwoorden(401, 404, 422, 503),
+    responses=bestanden("csv") | fout_antwoorden(401, 404, 422, 503),
     dependencies=[wacht_op("audittrail")],
 )
 def casus_trail(
@@ -99,7 +100,7 @@ def casus_trail(
 @router.get(
     "/audittrail",
     summary="Wijzigingen per gebruiker en periode / Changes per user and period",
-    responses=fout_antwoorden(401, 422, 503),
+    responses=bestanden("csv") | fout_antwoorden(401, 422, 503),
     dependencies=[wacht_op("audittrail")],
 )
 def gebruiker_trail(
@@ -108,9 +109,9 @@ def gebruiker_trail(
     runner: Views,
     gebruiker: CurrentUser,
     bron: BronDep,
-    medewerker: Annotated[str | None, Query(alias="gebruiker", max_length=200)] = None,
-    van: datetime | None = None,
-    tot: datetime | None = None,
+    medewerker: Annotated[Zoekterm | None, Query(alias="gebruiker")] = None,
+    van: Tijdstip | None = None,
+    tot: Tijdstip | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     formaat: Literal["json", "csv"] | None = None,
 ) -> Any:

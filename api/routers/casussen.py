@@ -7,12 +7,12 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Query, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import AwareDatetime
 
 from api.deps import App, BronDep, CasusId, CurrentUser
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX
 from api.schemas.antwoorden import DossierWeergave, Geschiedenis
+from api.schemas.velden import Tijdstip
 
 router = APIRouter(prefix=API_PREFIX, tags=["dossiers"])
 
@@ -37,7 +37,7 @@ def lees_casus(
     gebruiker: CurrentUser,
     bron: BronDep,
     op: Annotated[
-        AwareDatetime | None,
+        Tijdstip | None,
         Query(description="ISO 8601-tijdstip met tijdzone, bijv. 2025-03-01T12:00:00+01:00"),
     ] = None,
     versie: Annotated[int | None, Query(ge=1, le=10**9)] = None,

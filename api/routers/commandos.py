@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request, Response
 from api.deps import CasusId
 from api.opdracht import OPENAPI, OpdrachtDep
 from api.problemen import fout_antwoorden
-from api.routers import API_PREFIX
+from api.routers import API_PREFIX, dossierlinks
 from api.routers.signalen import beantwoord
 from api.schemas.antwoorden import CommandoAntwoord
 from api.schemas.commandos import COMMANDOS
@@ -55,6 +55,6 @@ for _handeling, (_model, _samenvatting) in COMMANDOS.items():
         response_model_exclude_none=True,
         summary=_samenvatting,
         operation_id="handeling_" + _handeling.replace("-", "_"),
-        responses=fout_antwoorden(401, 404, 409, 412, 413, 422, 503),
+        responses=dossierlinks() | fout_antwoorden(401, 404, 409, 412, 413, 422, 503),
         openapi_extra=OPENAPI,
     )

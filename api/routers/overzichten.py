@@ -3,7 +3,6 @@ trends. All are read models kept by the projection runner; `?na=` waits for a wr
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -13,7 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from api.deps import App, BronDep, CurrentUser, InstellingenDep, Views, actueel, wacht_op
 from api.formaten import als_bestand, kies_formaat
 from api.problemen import fout_antwoorden
-from api.routers import API_PREFIX
+from api.routers import API_PREFIX, bestanden
+from api.schemas.velden import Cursor, Datum, Zoekterm
 from application.gebruiker import Gebruiker
 from application.inzage import leesbaar
 from application.toegang import leesfilter
@@ -70,16 +70,6 @@ def _json(resultaat: dict[str, Any]) -> Response:
     return Response(orjson.dumps(resultaat), media_type="application/json")
 
 
-# What a date of the agenda or caseload may be: windows around it (a look-ahead, a
-# deadline) must stay within the calendar Python can count in.
-EERSTE_DAG, LAATSTE_DAG = date(1900, 1, 1), date(9000, 12, 31)
-
-
-def _dag(veld: str, dag: date | None) -> None:
-    if dag is not None and not EERSTE_DAG <= dag <= LAATSTE_DAG:
-        _ongeldig(veld, "kies een datum tussen 1900 en 9000")
-
-
 def _ongeldig(veld: str, melding: str, plek: str = "query") -> None:
     raise RequestValidationError(
         [{"type": "value_error", "loc": (plek, veld), "msg": melding, "melding": melding}]
@@ -99,12 +89,12 @@ def lijst(
     bron: BronDep,
     status: Status | None = None,
     niveau: Niveau | None = None,
-    klas: Annotated[str | None, Query(max_length=50)] = None,
-    afdeling: Annotated[str | None, Query(max_length=50)] = None,
-    regiehouder: Annotated[str | None, Query(max_length=200)] = None,
+    klas: Annotated[Zoekterm | None, Query(max_length=50)] = None,
+    afdeling: Annotated[Zoekterm | None, Query(max_length=50)] = None,
+    regiehouder: Zoekterm | None = None,
     anoniem: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Cursor | None = None,
 ) -> dict[str, Any]:
     filters = {
         "status": status,
@@ -130,7 +120,7 @@ def lijst(
     "/agenda/{overleg}",
     summary="Agenda van een overleg op een datum / Meeting agenda",
     description="JSON, of `text/calendar` (`formaat=ics`) of CSV (`formaat=csv`).",
-    responses=fout_antwoorden(401, 422, 503),
+    responses=bestanden("csv", "ics") | fout_antwoorden(401, 422, 503),
     dependencies=[actueel("agenda", "casussen")],
 )
 def agenda(
@@ -140,10 +130,9 @@ def agenda(
     runner: Views,
     gebruiker: CurrentUser,
     bron: BronDep,
-    datum: date | None = None,
+    datum: Datum | None = None,
     formaat: Literal["json", "csv", "ics"] | None = None,
 ) -> Any:
-    _dag("datum", datum)
     service.poortwachter.overzicht(gebruiker, "agenda", bron)
     school = _school(gebruiker)
     dag = datum or service.vandaag()
@@ -176,10 +165,9 @@ def werkvoorraad(
     runner: Views,
     gebruiker: CurrentUser,
     bron: BronDep,
-    medewerker: Annotated[str | None, Query(max_length=200)] = None,
-    peildatum: date | None = None,
+    medewerker: Zoekterm | None = None,
+    peildatum: Datum | None = None,
 ) -> Response:
-    _dag("peildatum", peildatum)
     wie = medewerker or gebruiker.sub
     soort = "werkvoorraad" if wie == gebruiker.sub else "werkvoorraad_ander"
     service.poortwachter.overzicht(gebruiker, soort, bron)
@@ -211,11 +199,11 @@ def trends(
     instellingen: InstellingenDep,
     gebruiker: CurrentUser,
     bron: BronDep,
-    van: date,
-    tot: date,
+    van: Datum,
+    tot: Datum,
     interval: Literal["week", "maand"] = "maand",
-    per: Annotated[str, Query(max_length=100)] = "categorie",
-    school: Annotated[str | None, Query(max_length=20)] = None,
+    per: Annotated[Zoekterm, Query(max_length=100)] = "categorie",
+    school: Annotated[Zoekterm | None, Query(max_length=20)] = None,
 ) -> Response:
     service.poortwachter.overzicht(gebruiker, "trends", bron)
     gekozen = _een_school(gebruiker, school)
@@ -244,7 +232,7 @@ def trends(
     description="Alleen aantallen per school; kleine aantallen zijn onderdrukt "
     "(`ZORGROUTE_MIN_CEL`). JSON, CSV (`formaat=csv`) of een afdrukbare pagina "
     "(`formaat=html`).",
-    responses=fout_antwoorden(401, 422, 503),
+    responses=bestanden("csv", "html") | fout_antwoorden(401, 422, 503),
     dependencies=[wacht_op("verantwoording")],
 )
 def verantwoording(
@@ -255,7 +243,7 @@ def verantwoording(
     gebruiker: CurrentUser,
     bron: BronDep,
     schooljaar: Annotated[str, Query(pattern=r"^\d{4}-\d{4}$", examples=["2025-2026"])],
-    school: Annotated[str | None, Query(max_length=20)] = None,
+    school: Annotated[Zoekterm | None, Query(max_length=20)] = None,
     formaat: Literal["json", "csv", "html"] | None = None,
 ) -> Any:
     service.poortwachter.overzicht(gebruiker, "verantwoording", bron)

@@ -19,7 +19,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["beheer"])
     summary="Stand van de projecties / Projection status",
     description="Per weergave: positie, achterstand in gebeurtenissen en seconden, status "
     "(`actief` of `gestopt` met de foutpositie en de fout).",
-    responses=fout_antwoorden(401, 403, 503),
+    responses=fout_antwoorden(401, 403, 422, 503),
 )
 def status(runner: Views, service: App, gebruiker: CurrentUser, bron: BronDep) -> dict[str, Any]:
     service.poortwachter.overzicht(gebruiker, "projecties", bron)

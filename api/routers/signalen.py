@@ -9,7 +9,7 @@ from api.deps import CasusId
 from api.middleware import zet_logveld
 from api.opdracht import OPENAPI, OpdrachtDep
 from api.problemen import fout_antwoorden
-from api.routers import API_PREFIX
+from api.routers import API_PREFIX, dossierlinks
 from api.schemas.antwoorden import CommandoAntwoord
 from api.schemas.signalen import SignaalOpDossierVerzoek, SignaalVerzoek
 from application.resultaat import Resultaat
@@ -58,7 +58,7 @@ def beantwoord(request: Request, resultaat: Resultaat) -> Response:
         "antwoord hetzelfde, wat de stand van het dossier ook is. `If-Match` mag alleen wie "
         "het dossier mag lezen (anders 403)."
     ),
-    responses=fout_antwoorden(401, 403, 404, 409, 412, 413, 422, 503),
+    responses=dossierlinks() | fout_antwoorden(401, 403, 404, 409, 412, 413, 422, 503),
     openapi_extra=OPENAPI,
 )
 async def meld_signaal(
@@ -79,7 +79,7 @@ async def meld_signaal(
     response_model=CommandoAntwoord,
     response_model_exclude_none=True,
     summary="Signaal op een bekend dossier / Report a concern on a known file",
-    responses=fout_antwoorden(401, 404, 409, 412, 413, 422, 503),
+    responses=dossierlinks() | fout_antwoorden(401, 404, 409, 412, 413, 422, 503),
     openapi_extra=OPENAPI,
 )
 async def meld_signaal_op_dossier(

@@ -3,7 +3,6 @@ Reading the log is a look too: each answer is logged before it leaves."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -11,9 +10,10 @@ from fastapi import APIRouter, Query, Request
 from api.deps import App, BronDep, CasusId, CurrentUser, NietGereed, Views
 from api.formaten import als_bestand, kies_formaat
 from api.problemen import fout_antwoorden
-from api.routers import API_PREFIX
+from api.routers import API_PREFIX, bestanden
 from api.routers.audit import genoemde_dossiers, tijd
 from api.routers.overzichten import _school
+from api.schemas.velden import Tijdstip, Zoekterm
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
 from application.toegangslog import Bron, Toegangslogboek
@@ -62,7 +62,7 @@ def _antwoord(items: list[dict[str, Any]], gekozen: str, naam: str) -> Any:
 @router.get(
     "/casussen/{casus_id}/toegangslog",
     summary="Wie heeft dit dossier ingezien? / Access log of a case file",
-    responses=fout_antwoorden(401, 403, 404, 422, 503),
+    responses=bestanden("csv") | fout_antwoorden(401, 403, 404, 422, 503),
 )
 def casus_log(
     request: Request,
@@ -91,7 +91,7 @@ def casus_log(
 @router.get(
     "/toegangslog",
     summary="Toegangslog per gebruiker, periode en actie / Access log search",
-    responses=fout_antwoorden(401, 403, 422, 503),
+    responses=bestanden("csv") | fout_antwoorden(401, 403, 422, 503),
 )
 def zoek(
     request: Request,
@@ -99,9 +99,9 @@ def zoek(
     runner: Views,
     gebruiker: CurrentUser,
     bron: BronDep,
-    medewerker: Annotated[str | None, Query(alias="gebruiker", max_length=200)] = None,
-    van: datetime | None = None,
-    tot: datetime | None = None,
+    medewerker: Annotated[Zoekterm | None, Query(alias="gebruiker")] = None,
+    van: Tijdstip | None = None,
+    tot: Tijdstip | None = None,
     actie: Actie | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     formaat: Literal["json", "csv"] | None = None,
@@ -121,7 +121,7 @@ def zoek(
 @router.get(
     "/toegangslog/noodtoegang",
     summary="Rapport noodtoegang voor de privacyfunctionaris / Break-glass report",
-    responses=fout_antwoorden(401, 403, 422, 503),
+    responses=bestanden("csv") | fout_antwoorden(401, 403, 422, 503),
 )
 def noodtoegang(
     request: Request,
@@ -129,8 +129,8 @@ def noodtoegang(
     runner: Views,
     gebruiker: CurrentUser,
     bron: BronDep,
-    van: datetime | None = None,
-    tot: datetime | None = None,
+    van: Tijdstip | None = None,
+    tot: Tijdstip | None = None,
     formaat: Literal["json", "csv"] | None = None,
 ) -> Any:
     service.poortwachter.overzicht(gebruiker, "noodtoegang", bron)

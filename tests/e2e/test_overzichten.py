@@ -221,4 +221,4 @@ def test_a_date_at_the_edge_of_the_calendar_is_refused_not_a_server_error(
     for pad in ("/werkvoorraad?peildatum=0001-01-02", "/agenda/ozs?datum=9999-12-31"):
         antwoord = zc.get(pad)
         assert antwoord.status_code == 422, pad
-        assert "tussen 1900 en 9000" in antwoord.text
+        assert "tussen 1900-01-01 en 2199-12-31" in antwoord.text

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from tests.e2e.conftest import Medewerker, Omgeving, dag, klas, leerling, probleem, signaal
+from tests.e2e.conftest import Medewerker, Omgeving, klas, leerling, probleem, signaal
+from tests.e2e.conftest import dag as na_vandaag
+
+
+def dag(dagen: int = 0) -> str:
+    """A day of the route, which ran in the past: what happened is never after today."""
+    return na_vandaag(dagen - 100)
 
 
 def test_een_leerling_doorloopt_de_hele_route_en_een_nieuw_signaal_heropent_het_dossier(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from application.gebruiker import Gebruiker
 from projections import beheer
@@ -74,7 +76,9 @@ def test_cases_and_evaluations_due_overdue_and_later(weergaven: Weergaven) -> No
     assert werkvoorraad(o, "11AA", RH, d("2025-10-20"))["casussen"] == []
 
 
-def test_feedback_is_owed_after_four_weeks_and_cleared_by_feedback(weergaven: Weergaven) -> None:
+def test_feedback_is_owed_after_four_weeks_and_cleared_by_feedback(
+    weergaven: Weergaven, monkeypatch: pytest.MonkeyPatch
+) -> None:
     casus_id = in_ozs(weergaven, 1)  # opened by the mentor's signal
     doe(weergaven, casus_id, "intern-begeleider", medewerker_id="m-jansen", naam="J. Jansen")
     weergaven.service.meld_signaal(DOCENT, {**_signaal(), "onderwerp": None}, casus_id=casus_id)
@@ -97,6 +101,9 @@ def test_feedback_is_owed_after_four_weeks_and_cleared_by_feedback(weergaven: We
     assert [s["melder"]["id"] for s in eigen["terugkoppeling_verschuldigd"]] == ["d-pietersen"]
 
     feedback = dag + timedelta(days=30)
+    # The feedback is given a month on: by then that day is no longer in the future.
+    later = datetime.now(UTC) + timedelta(days=31)
+    monkeypatch.setattr(weergaven.service, "_klok", lambda: later)
     doe(
         weergaven,
         casus_id,
