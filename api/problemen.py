@@ -28,6 +28,7 @@ from application.fouten import (
     TeVeelGelijktijdigeWijzigingen,
     VersieConflict,
 )
+from application.groepscommit import OpslagGesloten
 from application.toegangslog import ToegangslogOnbeschikbaar
 from domain.fouten import DomeinFout, Regelfout
 from infrastructure.auth import OngeldigToken
@@ -55,6 +56,8 @@ TITELS: dict[str, str] = {
     "idempotency_key_hergebruikt": "Idempotency-Key hergebruikt",
     "ongeldige_invoer": "Ongeldige invoer",
     "te_groot": "Verzoek te groot",
+    "koppen_te_groot": "Headers te groot",
+    "te_veel_pogingen": "Te veel mislukte aanmeldingen",
     "te_druk": "Tijdelijk te druk",
     "niet_gereed": "Dienst niet gereed",
     "geen_toegang": "Geen toegang",
@@ -300,6 +303,16 @@ async def _toegangslog_onbeschikbaar(_: Request, __: Exception) -> JSONResponse:
     )
 
 
+async def _opslag_gesloten(_: Request, __: Exception) -> JSONResponse:
+    # The service is stopping: it refused the command before storing anything of it.
+    return probleem(
+        503,
+        "niet_gereed",
+        "De dienst stopt; er is niets opgeslagen. Probeer het zo opnieuw.",
+        headers={"Retry-After": "2"},
+    )
+
+
 async def _database_weg(_: Request, __: Exception) -> JSONResponse:
     # The database is away (restart, failover): a temporary condition, not a bug. The
     # pools reconnect by themselves once it is back.
@@ -337,6 +350,7 @@ DATABASE_WEG: tuple[type[Exception], ...] = (
 
 def registreer_foutafhandeling(app: FastAPI) -> None:
     app.add_exception_handler(ToegangslogOnbeschikbaar, _toegangslog_onbeschikbaar)
+    app.add_exception_handler(OpslagGesloten, _opslag_gesloten)
     app.add_exception_handler(WeergaveAchter, _weergave_achter)
     for fout in DATABASE_WEG:
         app.add_exception_handler(fout, _database_weg)
@@ -361,6 +375,8 @@ _BESCHRIJVINGEN = {
     409: "Een regel van de zorgroute staat dit niet toe (`code` zegt welke).",
     412: "If-Match komt niet overeen met de actuele versie (`versie_conflict`).",
     413: "Body groter dan 1 MiB (`te_groot`).",
+    429: "Te veel mislukte aanmeldingen vanaf dit adres (`te_veel_pogingen`, met Retry-After).",
+    431: "Headers samen of één header te groot (`koppen_te_groot`).",
     422: "Ongeldige invoer; `fouten` noemt elk veld.",
     503: "Tijdelijk niet beschikbaar; probeer het opnieuw.",
 }

@@ -40,7 +40,9 @@ def _nu() -> datetime:
 class OpslaanOpLus(Protocol):
     """A recorder that can also save on an event loop (infrastructure/pg_recorder.py)."""
 
-    async def insert_events_async(self, stored_events: Sequence[StoredEvent]) -> list[int]: ...
+    async def insert_events_async(
+        self, stored_events: Sequence[StoredEvent], verzoeken: Sequence[UUID] = ()
+    ) -> list[int]: ...
 
     async def sluit_async(self) -> None: ...
 
@@ -80,13 +82,16 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
         if isinstance(self.recorder, OpslaanOpLus):
             await self.recorder.sluit_async()
 
-    async def _bewaar_op_lus(self, gebeurtenissen: Sequence[Any]) -> list[Recording[Any]]:
-        """`save` of domain events, on the event loop: what the library's `save` does for
-        them here (no snapshots are configured, and with fast-forward nothing goes into
-        the aggregate cache): map, insert, and the recordings as its EventStore makes."""
+    async def _bewaar_op_lus(
+        self, gebeurtenissen: Sequence[Any], sleutels: Sequence[UUID] = ()
+    ) -> list[Recording[Any]]:
+        """`save` of domain events (and request keys), on the event loop: what the
+        library's `save` does for them here (no snapshots are configured, and with
+        fast-forward nothing goes into the aggregate cache): map, insert, and the
+        recordings as its EventStore makes."""
         opgeslagen = [self.mapper.to_stored_event(e) for e in gebeurtenissen]
         # Only handed to the group commit by `open_op_lus`, which checked the recorder.
-        ids = await cast(OpslaanOpLus, self.recorder).insert_events_async(opgeslagen)
+        ids = await cast(OpslaanOpLus, self.recorder).insert_events_async(opgeslagen, sleutels)
         return [
             Recording(
                 d,
