@@ -261,8 +261,6 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
     app.add_exception_handler(NogNietBijgewerkt, _nog_niet_bijgewerkt)
 
     app.include_router(health.router)
-    if settings.docs:
-        voeg_docs_toe(app)
     for router in (
         signalen.router,
         commandos.router,
@@ -273,6 +271,8 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
         projecties.router,
     ):
         app.include_router(router)
+    if settings.docs:  # last: the API's own routes are tried first
+        voeg_docs_toe(app)
     # Added last = outermost: every answer, a 413 too, gets a request id and a log line.
     # Innermost of ours, the command routes' short way in (api/snelpad.py); their table is
     # built now, so that a route it cannot feed stops the app at start-up.

@@ -80,27 +80,40 @@ class Kop:
         return self.max_lengte * _PER_TEKEN if self.tekst else self.max_lengte
 
     def header(self) -> Any:
+        if self.tekst:
+            # The documented limit counts decoded characters (what ASCII sends as is);
+            # the encoded value may be longer, so FastAPI must not hold it to that.
+            return Header(
+                alias=self.naam,
+                description=self.beschrijving,
+                min_length=self.min_lengte,
+                json_schema_extra={"maxLength": self.max_lengte},
+            )
         return Header(
             alias=self.naam,
             description=self.beschrijving,
             min_length=self.min_lengte,
-            max_length=self.ruw_max,
+            max_length=self.max_lengte,
         )
 
     def openapi(self) -> dict[str, Any]:
         tekst: dict[str, Any] = {"type": "string"}
         if self.min_lengte is not None:
             tekst["minLength"] = self.min_lengte
-        tekst["maxLength"] = self.ruw_max
+        schema: dict[str, Any] = {
+            "anyOf": [tekst, {"type": "null"}],
+            "description": self.beschrijving,
+            "title": self.naam,
+        }
+        if self.tekst:
+            schema["maxLength"] = self.max_lengte
+        else:
+            tekst["maxLength"] = self.max_lengte
         return {
             "name": self.naam,
             "in": "header",
             "required": False,
-            "schema": {
-                "anyOf": [tekst, {"type": "null"}],
-                "description": self.beschrijving,
-                "title": self.naam,
-            },
+            "schema": schema,
             "description": self.beschrijving,
         }
 
@@ -111,15 +124,17 @@ class Kop:
         waarde = koppen.get(self.naam.lower())
         if waarde is None:
             return None
+        if self.tekst:
+            return self.ontcijfer(waarde, fouten)
         try:
-            waarde = _controle(self.min_lengte, self.ruw_max).validate_python(waarde)
+            waarde = _controle(self.min_lengte, self.max_lengte).validate_python(waarde)
         except ValidationError as fout:
             fouten += [
                 {**e, "loc": ("header", self.naam, *e["loc"])}
                 for e in fout.errors(include_url=False)
             ]
             return None
-        return self.ontcijfer(waarde, fouten)
+        return waarde
 
     def ontcijfer(self, waarde: str | None, fouten: list[dict[str, Any]]) -> str | None:
         """A text header's decoded value (`tekst_uit_kop`); what it refuses goes into
@@ -127,6 +142,8 @@ class Kop:
         if waarde is None or not self.tekst:
             return waarde
         try:
+            if len(waarde) > self.ruw_max:
+                raise ValueError(f"te lang: hoogstens {self.max_lengte} tekens")
             return tekst_uit_kop(waarde, self.max_lengte)
         except ValueError as fout:
             melding = str(fout)

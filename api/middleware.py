@@ -185,14 +185,21 @@ class VerzoekMiddleware:
         scope[LOG_SCOPE_SLEUTEL] = velden
         status = 500
         gestart = False
+        geweigerd_token = False
         eigen_id = (b"x-request-id", request_id.encode("ascii"))
 
         async def verstuur(message: Message) -> None:
-            nonlocal status, gestart
+            nonlocal status, gestart, geweigerd_token
             if message["type"] == "http.response.start":
                 gestart = True
                 status = message["status"]
                 koppen = message.get("headers") or ()
+                if status == 401:
+                    # A token sent and refused (RFC 6750's invalid_token) is what a guesser
+                    # does and what costs a signature check; a request without one is not.
+                    geweigerd_token = any(
+                        k == b"www-authenticate" and b"invalid_token" in v for k, v in koppen
+                    )
                 namen = {k[0] for k in koppen}
                 if namen.isdisjoint(_EIGEN):
                     message["headers"] = [*koppen, eigen_id, *VEILIGHEIDSKOPPEN]
@@ -218,7 +225,7 @@ class VerzoekMiddleware:
                 raise
             await interne_fout()(scope, receive, verstuur)
         finally:
-            if status == 401 and self._pogingen is not None:
+            if geweigerd_token and self._pogingen is not None:
                 self._pogingen.mislukt(_adres(scope), time.monotonic())
             self._regel.schrijf(
                 {

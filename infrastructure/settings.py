@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     token_max_minuten: int = Field(default=480, ge=1, le=7 * 24 * 60)
     # All request headers together, refused with 431 before a token is looked at.
     max_header_bytes: int = Field(default=32 * 1024, ge=1024, le=1024 * 1024)
-    # Failed authentications (401) per client address per minute before 429; 0 = no limit.
+    # Refused tokens (401 invalid_token) per client address per minute before 429; 0 = off.
     auth_max_mislukt: int = Field(default=20, ge=0, le=100_000)
     # Swagger UI on /docs (served from local files); off in production.
     docs: bool = True
