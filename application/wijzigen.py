@@ -13,6 +13,7 @@ safe because its events can only be stored on top of the version they were made 
 from __future__ import annotations
 
 import dataclasses
+import os
 import random
 from collections.abc import Callable
 from functools import cached_property, partial
@@ -54,6 +55,14 @@ if TYPE_CHECKING:
     from application.laatst_bewaard import LaatstBewaard
 
 MAX_POGINGEN = 20
+# A generator of the service's own, not the `random` module's (which tests seed) nor
+# uuid4's os.urandom (a system call that lets the GIL go under load); reseeded in a fork.
+_SLEUTELBRON = random.Random()
+os.register_at_fork(after_in_child=_SLEUTELBRON.seed)
+
+
+def _verzoeksleutel() -> UUID:
+    return UUID(int=_SLEUTELBRON.getrandbits(128), version=4)
 
 
 class Wijzigen:
@@ -95,15 +104,10 @@ class Wijzigen:
             eerder = yield Blokkerend(partial(self._eerder_antwoord, sleutel_id, afdruk))
             if eerder is not None:
                 return cast(Resultaat, eerder)
-        # Without the client's key, one of the server's, made once for all attempts: the
-        # same command is recognised by it whichever attempt committed. From `random`,
-        # not uuid4's os.urandom: a system call that lets the GIL go under load.
-        verzoeksleutels = self._verzoeksleutels
-        sleutels = (
-            (UUID(int=random.getrandbits(128), version=4),)
-            if sleutel_id is None and verzoeksleutels is not None
-            else ()
-        )
+        # Without the client's key, one of the server's (per attempt: an attempt whose
+        # key is not found after its IntegrityError did not commit, and a key that
+        # happened to be taken costs one more attempt, not all of them).
+        verzoeksleutels = self._verzoeksleutels if sleutel_id is None else None
         vers = False
         for poging in range(MAX_POGINGEN):
             casus = None if vers else self._eigen_kopie(casus_id, school)
@@ -165,8 +169,11 @@ class Wijzigen:
                         antwoord=resultaat.antwoord(),
                     )
                 )
+            sleutel = _verzoeksleutel() if verzoeksleutels is not None else None
             try:
-                opnames = yield Bewaar(self._gebeurtenissen(*te_bewaren), sleutels)
+                opnames = yield Bewaar(
+                    self._gebeurtenissen(*te_bewaren), () if sleutel is None else (sleutel,)
+                )
             except IntegrityError:
                 # Someone else won the race: for this key (answer as they were answered)
                 # or for this file's next version (try again on what they wrote). That
@@ -176,13 +183,10 @@ class Wijzigen:
                     eerder = yield Blokkerend(partial(self._eerder_antwoord, sleutel_id, afdruk))
                     if eerder is not None:
                         return cast(Resultaat, eerder)
-                if sleutels and verzoeksleutels is not None:
+                if verzoeksleutels is not None and sleutel is not None:
                     eigen = yield Blokkerend(
                         partial(
-                            verzoeksleutels.positie_van_verzoek,
-                            sleutels[0],
-                            casus.id,
-                            casus.version,
+                            verzoeksleutels.positie_van_verzoek, sleutel, casus.id, casus.version
                         )
                     )
                     if eigen is not None:
