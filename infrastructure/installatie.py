@@ -108,6 +108,14 @@ def _pg(settings: Settings, tabel: str, app: Sequence[str], projector: Sequence[
                 verleen("GRANT SELECT, INSERT, UPDATE ON {tabel} TO {rol}", rol)
                 if rij[1]:
                     verleen("GRANT USAGE ON SEQUENCE {reeks} TO {rol}", rol, reeks=sql.SQL(rij[1]))
+                # The request keys saved with the events (infrastructure/pg_recorder.py):
+                # without them a lost reply could store a command twice. DELETE for the
+                # expiry of old keys, which is all the app removes.
+                verleen(
+                    "GRANT SELECT, INSERT, DELETE ON {verzoeken} TO {rol}",
+                    rol,
+                    verzoeken=sql.Identifier(f"{tabel}_verzoeken"),
+                )
                 for naam in (*SOORTEN, *weergaven):
                     verleen("GRANT SELECT ON {naam} TO {rol}", rol, naam=sql.Identifier(naam))
                 for eigenaar in projector:

@@ -123,6 +123,10 @@ def test_api_en_projector_draaien_met_alleen_hun_eigen_rechten(rollen: Rollen) -
         assert antwoord.status_code == 201, antwoord.text
         casus_id = antwoord.json()["casus_id"]
         assert client.get(f"/api/v1/casussen/{casus_id}", headers=kop).status_code == 200
+        # The save stored its request key too: a lost reply cannot store it twice.
+        with psycopg.connect(rollen.url(rollen.app), autocommit=True) as als_app:
+            rij = als_app.execute("SELECT count(*) FROM zorgroute_events_verzoeken").fetchone()
+            assert rij is not None and rij[0] >= 1
 
         # The projector as its own role: makes its views, follows the events, seals them.
         projector = rollen.settings(rollen.projector, keten_sleutel=SecretStr(SLEUTEL))
