@@ -50,13 +50,15 @@ class Opdracht:
 async def opdracht_van(request: Request) -> Opdracht:
     fouten: list[dict[str, Any]] = []
     koppen = koppen_van(request.scope)
+    # Who is asking comes first, as on every read: without a valid token the answer is
+    # 401, whatever else the request holds; then a header that breaks its limits is 422.
+    actor = gebruiker_van(request, bearer_token(koppen.get("authorization")))
     if_match, sleutel, namens, doel, noodtoegang = (kop.lees(koppen, fouten) for kop in KOPPEN)
     if fouten:
-        # As before: a header that breaks its limits is a 422 even without a token.
         raise RequestValidationError(fouten)
     return Opdracht(
         await service_van(request),
-        gebruiker_van(request, bearer_token(koppen.get("authorization"))),
+        actor,
         versie_van(if_match),
         sleutel,
         bron_van(request, namens, doel, noodtoegang),

@@ -146,7 +146,8 @@ def stap(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
 
 
 def _d(dagen: int) -> str:
-    return (VANDAAG + timedelta(days=dagen)).isoformat()
+    # The route ends before today: what happened is never in the future.
+    return (VANDAAG - timedelta(days=70) + timedelta(days=dagen)).isoformat()
 
 
 # The ordinary route of a pupil up to ZAT, closing and reopening, with valid data: a random prefix of it puts the

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -92,7 +92,13 @@ def kengetal(school: dict[str, Any], sleutel: str) -> float | None:
 
 
 @pytest.fixture
-def gevuld(weergaven: Weergaven) -> tuple[Weergaven, list[UUID], Any]:
+def gevuld(
+    weergaven: Weergaven, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Weergaven, list[UUID], Any]:
+    # The school's "today" after the business dates below (what happened is never in the
+    # future), inside the same school year.
+    later = datetime.combine(BASIS + timedelta(days=31), time(12), tzinfo=NEDERLAND)
+    monkeypatch.setattr(weergaven.service, "_klok", lambda: later)
     ids = vul_scholen(weergaven)
     runner = weergaven.runner(Verantwoording(), batch=7)
     runner.verwerk_beschikbaar()

@@ -114,7 +114,8 @@ def _onderwerp_model() -> Any:
 
 
 def _d(dagen: int) -> str:
-    return (date.today() + timedelta(days=dagen)).isoformat()
+    # The route lies in the past: what happened is never after today.
+    return (date.today() - timedelta(days=50) + timedelta(days=dagen)).isoformat()
 
 
 def _heel_traject(app: Zorgroute) -> UUID:
