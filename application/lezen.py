@@ -12,9 +12,10 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
 
 from application.fouten import CasusNietGevonden
 from application.gebruiker import Gebruiker
-from application.inzage import Poortwachter, beperk_dossier, beperk_geschiedenis
+from application.inzage import Poortwachter
 from application.toegangslog import Bron
 from application.weergave import casus_weergave, geschiedenis_weergave
+from application.zicht import beperk_dossier, beperk_geschiedenis
 from domain.casus import Casus
 
 

@@ -17,7 +17,7 @@ from application.fouten import CasusNietGevonden, OngeldigeInvoer
 from application.gebruiker import Gebruiker
 from application.groepscommit import GroepsCommit
 from application.handelingen import HANDELINGEN, MET_PEILDATUM
-from application.inzage import Poortwachter, feiten_van, feiten_van_nieuw
+from application.inzage import Poortwachter
 from application.laatst_bewaard import LaatstBewaard
 from application.lezen import Lezen
 from application.resultaat import Resultaat
@@ -25,6 +25,7 @@ from application.stappen import Stappen, in_draad
 from application.toegang import ziet_naam, ziet_versie
 from application.toegangslog import Bron, Toegangslogboek
 from application.wijzigen import Wijzigen, velden_van
+from application.zicht import feiten_van, feiten_van_nieuw
 from domain.casus import Casus
 from domain.identiteit import casus_id_voor
 from domain.waarden import Onderwerp

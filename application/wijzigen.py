@@ -38,11 +38,11 @@ from application.idempotentie import (
     idempotentie_id,
     vingerafdruk,
 )
-from application.inzage import feiten_van
 from application.resultaat import Resultaat
 from application.stappen import Bewaar, Blokkerend, Stappen, T, Wacht, voer_uit_async
 from application.toegang import DossierFeiten, ziet_versie
 from application.toegangslog import Bron
+from application.zicht import feiten_van
 from domain.casus import Casus
 from domain.fouten import DomeinFout, Regelfout
 

@@ -17,9 +17,9 @@ from api.routers.overzichten import _school
 from api.schemas.velden import Tijdstip, Zoekterm
 from application.fouten import CasusNietGevonden
 from application.gebruiker import Gebruiker
-from application.inzage import feiten_van
 from application.service import Zorgroute
 from application.toegang import ziet_naam
+from application.zicht import feiten_van
 from projections import audittrail, casussen
 from projections.runner import Projectierunner
 

@@ -15,9 +15,9 @@ from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX, bestanden
 from api.schemas.velden import Cursor, Datum, Zoekterm
 from application.gebruiker import Gebruiker
-from application.inzage import leesbaar
 from application.toegang import leesfilter
 from application.toegangslog import Actie
+from application.zicht import leesbaar
 from domain.waarden import Niveau, Status
 from projections import agenda as agenda_view
 from projections import agenda_formaten, beheer, casussen, trends_beperkt, verantwoording_weergave

@@ -12,9 +12,9 @@ from eventsourcing.persistence import StoredEvent
 
 from application.fouten import GeenToegang
 from application.gebruiker import Gebruiker
-from application.inzage import leesbaar
 from application.service import Zorgroute
 from application.toegang import leesfilter
+from application.zicht import leesbaar
 from infrastructure.settings import Settings
 from projections import casussen
 from projections.casussen import Casussen
