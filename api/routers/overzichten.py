@@ -112,7 +112,14 @@ def lijst(
     except ValueError:
         _ongeldig("cursor", "ongeldige cursor; gebruik `volgende_cursor` uit een vorig antwoord")
         raise
-    service.poortwachter.inzage(gebruiker, "casussen", _dossiers(resultaat["items"]), bron)
+    if regiehouder is not None:
+        # Whose files these are tells about a person: the search itself is on record
+        # (whom it asked about), also when the answer is empty, besides each file.
+        service.poortwachter.zoekopdracht(
+            gebruiker, "casussen", {"regiehouder": regiehouder}, _dossiers(resultaat["items"]), bron
+        )
+    else:
+        service.poortwachter.inzage(gebruiker, "casussen", _dossiers(resultaat["items"]), bron)
     return resultaat
 
 

@@ -232,3 +232,25 @@ def test_feedback_to_a_reporter_is_seen_by_that_reporter_only(omgeving: Omgeving
     assert "Voor docent A" not in b.get(f"/casussen/{cid}").text
     # The zorgcoördinator sees for whom it was.
     assert zc.lees(cid)["terugkoppelingen"][0]["signaalgever"] == "d-a"
+
+
+def test_a_list_of_someones_files_leaves_the_search_on_record_even_when_empty(
+    omgeving: Omgeving,
+) -> None:
+    # Issue 13, item 7: `?regiehouder=` tells whose files these are.
+    zc = omgeving.als("zorgcoordinator", sub="zc-1")
+    leeg = zc.get("/casussen", params={"regiehouder": "zt-9", **bijgewerkt(zc)})
+    assert leeg.status_code == 200 and leeg.json()["items"] == []
+    (regel,) = log_van(omgeving, leeg)
+    assert (regel["actie"], regel["object"], regel["casus_id"]) == (
+        "zoeken",
+        "casussen?regiehouder=zt-9",
+        None,
+    )
+    cid = zc.meld(leerling("600007"))
+    zc.stap(cid, "ozs-inbreng", {**INBRENG, "anoniem": True, "reden_anoniem": "Veiligheid"})
+    zc.stap(cid, "regiehouder", {"medewerker_id": "zt-9", "naam": "R"})
+    gevuld = zc.get("/casussen", params={"regiehouder": "zt-9", **bijgewerkt(zc)})
+    regels = log_van(omgeving, gevuld)
+    assert {r["casus_id"] for r in regels} == {None, cid}
+    assert all(r["object"] == "casussen?regiehouder=zt-9" for r in regels)
