@@ -59,6 +59,14 @@ def serve(
             "(ZORGROUTE_PROJECTIES_IN_PROCES=false).",
         ),
     ] = 1,
+    proxy: Annotated[
+        str | None,
+        typer.Option(
+            help="Adres(sen) van de reverse proxy, kommagescheiden, waarvan X-Forwarded-For "
+            "wordt vertrouwd: dan telt het echte clientadres (toegangslog, de limiet op "
+            "mislukte aanmeldingen). Zonder deze optie wordt geen kop vertrouwd.",
+        ),
+    ] = None,
 ) -> None:
     """Start de HTTP-API (weigert te starten zonder JWT-sleutel en id-sleutel)."""
     settings = _settings()
@@ -88,7 +96,9 @@ def serve(
         log_config=None,
         access_log=False,
         workers=workers,
-        proxy_headers=False,
+        # Only a named proxy's X-Forwarded-For counts: anyone else could forge one.
+        proxy_headers=proxy is not None,
+        forwarded_allow_ips=proxy or "",
     )
 
 

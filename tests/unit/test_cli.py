@@ -70,6 +70,21 @@ def test_serve_met_sleutels_start_de_app_factory(
     assert args == ("api.app:create_app",)
     assert kwargs["factory"] is True
     assert (kwargs["host"], kwargs["port"]) == ("127.0.0.1", 8123)
+    # No forwarded header is trusted unless a proxy is named.
+    assert (kwargs["proxy_headers"], kwargs["forwarded_allow_ips"]) == (False, "")
+
+
+def test_serve_achter_een_proxy_vertrouwt_alleen_die_proxy(
+    monkeypatch: pytest.MonkeyPatch, uvicorn_aanroepen: list[Any]
+) -> None:
+    monkeypatch.setenv("ZORGROUTE_JWT_SECRET", GEHEIM)
+    monkeypatch.setenv("ZORGROUTE_ID_SLEUTEL", secrets.token_urlsafe(32))
+
+    resultaat = runner.invoke(app, ["serve", "--proxy", "127.0.0.2"])
+
+    assert resultaat.exit_code == 0, resultaat.output
+    [(_, kwargs)] = uvicorn_aanroepen
+    assert (kwargs["proxy_headers"], kwargs["forwarded_allow_ips"]) == (True, "127.0.0.2")
 
 
 def test_serve_met_ongeldige_database_url_zegt_waarom(
