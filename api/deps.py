@@ -128,27 +128,32 @@ class NogNietBijgewerkt(Exception):
 NA_WACHTTIJD = 2.0
 
 
+def _na(meer: str = "") -> Any:
+    """The `?na=` query parameter of the reads that wait for their views."""
+    return Query(
+        ge=0,
+        le=10**15,
+        description="Logpositie (`positie` uit een opdracht-antwoord) die deze weergave moet "
+        "hebben verwerkt; wacht maximaal 2 s, anders 503 met Retry-After." + meer,
+    )
+
+
+def _einde_van_het_log(runner: Projectierunner, na: int | None) -> int:
+    """The end of the log now. A `na` past it was never handed out by a command: waiting
+    for it could not help, so it is bad input rather than a view lagging behind."""
+    einde = runner.app.recorder.max_notification_id() or 0
+    if na is not None and na > einde:
+        raise _ongeldige_header("na", "deze logpositie bestaat niet", plek="query")
+    return int(einde)
+
+
 def wacht_op(*namen: str) -> Any:
     """A dependency that makes a read wait until the named views saw `?na=<positie>`."""
 
-    def afhankelijkheid(
-        runner: Views,
-        na: Annotated[
-            int | None,
-            Query(
-                ge=0,
-                le=10**15,
-                description="Logpositie (`positie` uit een opdracht-antwoord) die deze weergave "
-                "moet hebben verwerkt; wacht maximaal 2 s, anders 503 met Retry-After.",
-            ),
-        ] = None,
-    ) -> None:
+    def afhankelijkheid(runner: Views, na: Annotated[int | None, _na()] = None) -> None:
         if na is None:
             return
-        # A position past the end of the log was never handed out by a command: waiting
-        # for it could not help, so it is bad input rather than a view lagging behind.
-        if na > (runner.app.recorder.max_notification_id() or 0):
-            raise _ongeldige_header("na", "deze logpositie bestaat niet", plek="query")
+        _einde_van_het_log(runner, na)
         if not beheer.wacht_tot(runner, na, namen, timeout=NA_WACHTTIJD):
             raise NogNietBijgewerkt
 
@@ -167,18 +172,10 @@ def actueel(*namen: str) -> Any:
         _: CurrentUser,  # authentication first: no 503 where the answer is 401
         na: Annotated[
             int | None,
-            Query(
-                ge=0,
-                le=10**15,
-                description="Logpositie (`positie` uit een opdracht-antwoord) die deze weergave "
-                "moet hebben verwerkt; wacht maximaal 2 s, anders 503 met Retry-After. Dit "
-                "overzicht wacht hoe dan ook tot het actueel is (`weergave_achter`).",
-            ),
+            _na(" Dit overzicht wacht hoe dan ook tot het actueel is (`weergave_achter`)."),
         ] = None,
     ) -> None:
-        einde = runner.app.recorder.max_notification_id() or 0
-        if na is not None and na > einde:
-            raise _ongeldige_header("na", "deze logpositie bestaat niet", plek="query")
+        einde = _einde_van_het_log(runner, na)
         if beheer.bij(runner, einde, namen):
             return
         if not beheer.wacht_tot(runner, einde, namen, timeout=NA_WACHTTIJD):

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from domain.datumregels import gebeurd, geboren, start_binnenkort
+from domain.dossierregels import anoniem, onderwerp_gewijzigd, onderwerp_vast, signaalgever
 from domain.fouten import Overtreding, eerste
 from domain.waarden import (
     NIVEAUS,
@@ -219,50 +220,6 @@ def _opp_binnen_jaar(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     return None
 
 
-def _signaalgever(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
-    if a["aan"] != "signaalgever":
-        if a.get("signaalgever") is not None:
-            return Overtreding(
-                "signaalgever_onbekend",
-                "Een signaalgever noemt u alleen bij een terugkoppeling aan de signaalgever.",
-            )
-        return None
-    if a.get("signaalgever") not in a["signaalgevers"]:
-        return Overtreding(
-            "signaalgever_onbekend",
-            "Kies bij een terugkoppeling aan de signaalgever wie het is: het id van een "
-            "medewerker die in dit dossier een signaal meldde.",
-        )
-    return None
-
-
-def _onderwerp_vast(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
-    oud, nieuw = a["oud"], a["onderwerp"]
-    sleutel = ("type", "klas") if oud.is_klas else ("type", "leerlingnummer")
-    if any(getattr(oud, v) != getattr(nieuw, v) for v in sleutel):
-        wat = "de klas van een klascasus" if oud.is_klas else "het leerlingnummer"
-        return Overtreding(
-            "onderwerp_vast",
-            f"Het dossier hoort bij {wat}; dat is niet te corrigeren. Meld een signaal "
-            "over het juiste onderwerp; dat krijgt een eigen dossier.",
-        )
-    return None
-
-
-def _onderwerp_gewijzigd(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
-    if a["oud"] == a["onderwerp"]:
-        return Overtreding(
-            "onderwerp_ongewijzigd", "De correctie verandert niets aan het onderwerp."
-        )
-    return None
-
-
-def _anoniem(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
-    if not c.anoniem:
-        return Overtreding("niet_anoniem", "Dit dossier is niet anoniem.")
-    return None
-
-
 _DATUM = gebeurd("datum")
 
 # Which checks guard which event. The file being open is checked for every command; a
@@ -291,7 +248,7 @@ REGELS: dict[str, tuple[Regel, ...]] = {
     "HandelingsplanVastgesteld": (_open, _leerling, _regiehouder),
     "OPPVastgesteld": (_open, _leerling, _regiehouder, _instemming_ouders, _opp_binnen_jaar),
     "BesprokenInOZS": (_open, _minstens_ozs, _DATUM),
-    "TerugkoppelingGegeven": (_open, _signaalgever, _DATUM),
+    "TerugkoppelingGegeven": (_open, signaalgever, _DATUM),
     "EvaluatieUitgevoerd": (_open, _iets_te_evalueren, _nieuwe_evaluatiedatum, _DATUM),
     "DoorverwezenNaarZAT": (
         _open,
@@ -304,8 +261,8 @@ REGELS: dict[str, tuple[Regel, ...]] = {
     "CasusAfgesloten": (_open, _DATUM),
     # Who a file is about, and whether it is anonymous, are no steps of the route: they
     # can be put right on a closed file too.
-    "OnderwerpGecorrigeerd": (_onderwerp_vast, _onderwerp_gewijzigd, geboren),
-    "AnonimiteitOpgeheven": (_anoniem,),
+    "OnderwerpGecorrigeerd": (onderwerp_vast, onderwerp_gewijzigd, geboren),
+    "AnonimiteitOpgeheven": (anoniem,),
 }
 
 
