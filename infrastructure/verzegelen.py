@@ -15,7 +15,6 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import psycopg
 import structlog
@@ -131,29 +130,9 @@ class Verzegelaar:
         return volgnummer
 
 
-def _database_url(env: Any) -> str:
-    """The database of an application, from its eventsourcing environment."""
-    if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
-        return "sqlite:///" + str(env.get("SQLITE_DBNAME"))
-    gebruiker = quote(str(env.get("POSTGRES_USER", "")), safe="")
-    wachtwoord = quote(str(env.get("POSTGRES_PASSWORD", "")), safe="")
-    url = (
-        f"postgresql://{gebruiker}:{wachtwoord}@{env.get('POSTGRES_HOST')}:"
-        f"{env.get('POSTGRES_PORT')}/{quote(str(env.get('POSTGRES_DBNAME')), safe='')}"
-    )
-    schema = env.get("POSTGRES_SCHEMA")
-    return f"{url}?schema={schema}" if schema else url
-
-
-def zegel_draad(app: Any, stop: threading.Event) -> threading.Thread | None:
+def zegel_draad(settings: Settings, app: Any, stop: threading.Event) -> threading.Thread | None:
     """A thread that seals every few seconds until `stop`, for the application `app`
-    (its recorder and database); None without `ZORGROUTE_KETEN_SLEUTEL`."""
-    try:
-        # The database as the application has it; the key from the environment.
-        settings = Settings(database_url=_database_url(app.env))
-    except Exception as fout:  # an invalid variable: the sealer stays off, and says so
-        log.error("verzegelaar_niet_gestart", fout=type(fout).__name__)
-        return None
+    (its recorder) on the database of `settings`; None without `ZORGROUTE_KETEN_SLEUTEL`."""
     sleutel = settings.keten_sleutel_bytes()
     if sleutel is None:
         return None

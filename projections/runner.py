@@ -20,7 +20,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,7 +31,6 @@ from eventsourcing import persistence as es_persistence
 from eventsourcing.application import Application
 
 from infrastructure.pg_recorder import TABELLEN_SLOT
-from infrastructure.verzegelen import zegel_draad
 from projections.basis import Projectie, Wijziging
 from projections.opslag import Cursor, Opslag
 from projections.volger import Volger
@@ -80,8 +79,12 @@ class Projectierunner:
         poll_seconden: float = 0.5,
         min_pauze: float = 0.02,
         max_pauze: float = 0.1,
+        naast: Sequence[Callable[[threading.Event], threading.Thread | None]] = (),
     ) -> None:
         self.app = app
+        # Duties that run beside the views while the runner runs (the sealer): each makes
+        # its thread, or None, given the runner's stop signal.
+        self._naast = tuple(naast)
         self.opslag = opslag
         self.projecties = {p.naam: p for p in projecties}
         self.batch = batch
@@ -164,10 +167,9 @@ class Projectierunner:
                     daemon=True,
                 )
             )
-        # The sealer beside the views, where ZORGROUTE_KETEN_SLEUTEL is set.
-        verzegelaar = zegel_draad(self.app, self._stop)
-        if verzegelaar is not None:
-            self._draden.append(verzegelaar)
+        for maak in self._naast:
+            if (draad := maak(self._stop)) is not None:
+                self._draden.append(draad)
         for draad in self._draden:
             draad.start()
 

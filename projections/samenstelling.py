@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ from eventsourcing.application import Application
 
 from infrastructure.persistence import postgres_doel, sqlite_pad
 from infrastructure.settings import Settings
+from infrastructure.verzegelen import zegel_draad
 from projections.agenda import Agenda
 from projections.audittrail import Audittrail
 from projections.basis import Projectie
@@ -28,7 +30,14 @@ def bouw_runner(settings: Settings, app: Application[Any]) -> Projectierunner:
     """A runner over every view, with its tables in place (not yet started)."""
     # SQLite cannot notify, so it polls more often; PostgreSQL mostly wakes on NOTIFY.
     poll = 0.2 if settings.is_sqlite else 1.0
-    runner = Projectierunner(app, weergave_opslag(settings), alle_projecties(), poll_seconden=poll)
+    runner = Projectierunner(
+        app,
+        weergave_opslag(settings),
+        alle_projecties(),
+        poll_seconden=poll,
+        # The sealer beside the views, where ZORGROUTE_KETEN_SLEUTEL is set.
+        naast=[partial(zegel_draad, settings, app)],
+    )
     runner.installeer()
     return runner
 
