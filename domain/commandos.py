@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain import gebeurtenissen as g
+from domain.commandos_dossier import DossierCommandos
 from domain.identiteit import pseudoniem_voor
 from domain.regels import controleer
 from domain.waarden import Actor, Onderwerp, Signaal
@@ -20,7 +21,7 @@ from domain.waarden import Actor, Onderwerp, Signaal
 Trigger = Callable[..., None]
 
 
-class Commandos:
+class Commandos(DossierCommandos):
     if TYPE_CHECKING:
         id: UUID
         status: str
@@ -49,8 +50,6 @@ class Commandos:
         _evaluatie_uitgevoerd: Trigger
         _doorverwezen_naar_zat: Trigger
         _afgesloten: Trigger
-        _onderwerp_gecorrigeerd: Trigger
-        _anonimiteit_opgeheven: Trigger
 
     def _controleer(self, gebeurtenis: str, **argumenten: Any) -> None:
         controleer(gebeurtenis, self, argumenten)  # type: ignore[arg-type]
@@ -265,35 +264,6 @@ class Commandos:
     def _signaalgevers(self) -> tuple[str, ...]:
         """The reporters of this file's signals, first reporter first."""
         return tuple(dict.fromkeys(s.gemeld_door.id for s in self.signalen))
-
-    def corrigeer_onderwerp(
-        self, actor: Actor, reden: str, toelichting: str | None = None, **wijzigingen: Any
-    ) -> None:
-        """Correct who the file is about: the given fields replace the file's, the rest
-        stays. The pupil number (or a class case's class) names the file and is fixed."""
-        bron = wijzigingen.pop("bron", "correctie")
-        vandaag = wijzigingen.pop("vandaag", None)
-        gegevens = dict(
-            g.OnderwerpGecorrigeerdVelden(
-                onderwerp=Onderwerp(**{**self.onderwerp.model_dump(), **wijzigingen}),
-                reden=reden,
-                bron=bron,
-            )
-        )
-        self._controleer("OnderwerpGecorrigeerd", **gegevens, oud=self.onderwerp, vandaag=vandaag)
-        self._onderwerp_gecorrigeerd(**gegevens, actor=actor, toelichting=toelichting)
-
-    def hef_anonimiteit_op(
-        self, actor: Actor, toelichting: str | None = None, **velden: Any
-    ) -> None:
-        self._voer_uit(
-            "AnonimiteitOpgeheven",
-            g.AnonimiteitOpgehevenVelden,
-            self._anonimiteit_opgeheven,
-            actor,
-            toelichting,
-            velden,
-        )
 
     def evalueer(self, actor: Actor, toelichting: str | None = None, **velden: Any) -> None:
         gegevens = self._voer_uit(
