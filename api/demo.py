@@ -30,6 +30,7 @@ from application.gebruiker import Gebruiker
 from application.service import Zorgroute
 from application.synthetisch import opgenomen_op
 from domain.identiteit import casus_id_voor
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from domain.regels import leeftijd_op
 from domain.waarden import Onderwerp
 
@@ -171,10 +172,11 @@ class _Casus:
             categorie = body.pop("categorie", None) or gevarieerd
             body |= {"onderwerp": self.onderwerp, "categorieen": [categorie]}
             body |= {"omschrijving": _SIGNALEN[categorie], "bron": _BRON[wie.rol]}
-            self.casus_id = self.service.meld_signaal(wie, body).casus_id
+            signaal = SignaalVerzoek.model_validate(body)
+            self.casus_id = self.service.meld_signaal(wie, signaal).casus_id
         else:
             assert self.casus_id is not None, "een scenario begint met een signaal"
-            self.service.handel(wie, self.casus_id, handeling, body)
+            self.service.handel(wie, self.casus_id, opdracht_voor(handeling, body))
 
 
 _BRON = {"docent": "docent", "mentor": "mentor", "zorgcoordinator": "medewerker"}

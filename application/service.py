@@ -9,14 +9,12 @@ from typing import Any, Protocol, cast, runtime_checkable
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import pydantic
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification, Recording, StoredEvent
 
 from application.fouten import CasusNietGevonden, OngeldigeInvoer
 from application.gebruiker import Gebruiker
 from application.groepscommit import GroepsCommit
-from application.handelingen import HANDELINGEN, MET_PEILDATUM
 from application.inzage import Poortwachter
 from application.laatst_bewaard import LaatstBewaard
 from application.lezen import Lezen
@@ -24,11 +22,12 @@ from application.resultaat import Resultaat
 from application.stappen import Stappen, in_draad
 from application.toegang import ziet_naam, ziet_versie
 from application.toegangslog import Bron, Toegangslogboek
-from application.wijzigen import Wijzigen, velden_van
+from application.wijzigen import Wijzigen
 from application.zicht import feiten_van, feiten_van_nieuw
 from domain.casus import Casus
 from domain.identiteit import casus_id_voor
-from domain.waarden import Onderwerp
+from domain.invoer import Verzoek
+from domain.opdrachten import SIGNAAL, SignaalOpDossierVerzoek
 
 NEDERLAND = ZoneInfo("Europe/Amsterdam")
 
@@ -115,7 +114,7 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
     def meld_signaal_stappen(
         self,
         gebruiker: Gebruiker,
-        gegevens: Mapping[str, Any],
+        verzoek: SignaalOpDossierVerzoek,
         *,
         casus_id: UUID | None = None,
         verwachte_versie: int | None = None,
@@ -126,8 +125,7 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
         path (`casus_id`). Access is decided before anything about the file is looked at,
         and the answer names only what the caller may read (docs/toegang.md)."""
         school = self._school(gebruiker)
-        velden = dict(gegevens)
-        onderwerp = self._onderwerp(velden.pop("onderwerp", None))
+        onderwerp = verzoek.onderwerp.waarde() if verzoek.onderwerp is not None else None
         op_pad = casus_id is not None
         afgeleid = (
             casus_id_voor(self._id_sleutel, school, onderwerp, self.vandaag())
@@ -156,12 +154,8 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
                 )
             elif op_pad and onderwerp is not None:
                 self._onderwerp_bij_pad(gebruiker, casus, afgeleid == doel)
-            casus.meld_signaal(
-                actor=gebruiker.actor,
-                onderwerp=onderwerp or casus.onderwerp,
-                vandaag=self.vandaag(),  # a birth date after today is refused
-                **velden,
-            )
+            # Today from the service's clock: a birth date after it is refused.
+            casus.meld_signaal(verzoek, gebruiker.actor, self.vandaag())
             return casus
 
         return (
@@ -169,7 +163,7 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
                 gebruiker,
                 casus_id,
                 actie,
-                verzoek=("signalen", str(casus_id), dict(gegevens)),
+                verzoek=(SIGNAAL.segment, str(casus_id), verzoek.gegevens()),
                 verwachte_versie=verwachte_versie,
                 idempotentie_sleutel=idempotentie_sleutel,
                 status=(201, 201),
@@ -200,23 +194,20 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
         self,
         gebruiker: Gebruiker,
         casus_id: UUID,
-        handeling: str,
-        gegevens: Mapping[str, Any],
+        verzoek: Verzoek,
         *,
         verwachte_versie: int | None = None,
         idempotentie_sleutel: str | None = None,
         bron: Bron | None = None,
     ) -> Stappen[Resultaat]:
-        """One command of the contract (`handeling` as in the URL) on a file, as steps."""
-        methode = HANDELINGEN[handeling]
-        velden = dict(gegevens)
-        if handeling in MET_PEILDATUM:
-            velden[MET_PEILDATUM[handeling]] = self.vandaag()
+        """One command on a known file (its input model says which), as steps."""
 
         def actie(casus: Casus | None) -> Casus:
             if casus is None:
                 raise CasusNietGevonden
-            getattr(casus, methode)(actor=gebruiker.actor, **velden)
+            # Every command gets today from the service's clock: the OPP's evaluation
+            # date is measured from it, the others refuse a date after it.
+            casus.voer_uit(verzoek, gebruiker.actor, self.vandaag())
             return casus
 
         return (
@@ -224,7 +215,7 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
                 gebruiker,
                 casus_id,
                 actie,
-                verzoek=(handeling, str(casus_id), dict(gegevens)),
+                verzoek=(verzoek.verklaring.segment, str(casus_id), verzoek.gegevens()),
                 verwachte_versie=verwachte_versie,
                 idempotentie_sleutel=idempotentie_sleutel,
                 status=(201, 201),
@@ -245,18 +236,3 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
         except Exception:
             return False
         return True
-
-    # ---- helpers -----------------------------------------------------------------------
-
-    @staticmethod
-    def _onderwerp(gegevens: Any) -> Onderwerp | None:
-        if gegevens is None:
-            return None
-        if isinstance(gegevens, Onderwerp):
-            return gegevens
-        try:
-            return Onderwerp(**gegevens)
-        except pydantic.ValidationError as fout:
-            raise OngeldigeInvoer(
-                "Het onderwerp is ongeldig.", velden_van(fout, "onderwerp")
-            ) from fout

@@ -19,6 +19,9 @@ from unittest import mock
 from application.service import Zorgroute
 from domain.casus import Casus
 from domain.identiteit import casus_id_voor
+from domain.invoer import Verzoek
+from domain.opdrachten import SignaalOpDossierVerzoek
+from domain.verklaring import UITVOERING
 from domain.waarden import Actor, Onderwerp
 
 CATEGORIEEN = (
@@ -27,6 +30,10 @@ CATEGORIEEN = (
     ("middelengebruik", 2),
 )  # fmt: skip
 AFDELINGEN = ("mavo", "havo", "vwo")
+# The aggregate's command methods by name → their input model.
+_MODEL_VAN: dict[str, type[Verzoek]] = {f.__name__: m for m, f in UITVOERING.items()} | {
+    "meld_signaal": SignaalOpDossierVerzoek
+}
 
 
 @dataclass
@@ -72,16 +79,20 @@ class _Route:
         return self.dag
 
     def doe(self, commando: str, actor: Actor | None = None, **velden: Any) -> None:
+        """The aggregate's command by its method's name, its input validated by the
+        command's own model; today is the business date."""
         assert self.casus is not None
+        model = _MODEL_VAN[commando]
         with _klok(self.nu):
-            getattr(self.casus, commando)(actor=actor or self.mentor, **velden)
+            getattr(self.casus, commando)(
+                model.model_validate(velden), actor or self.mentor, self.dag
+            )
 
     def signaal(self, sleutel: bytes) -> None:
         categorie = self.rng.choices([c for c, _ in CATEGORIEEN], [w for _, w in CATEGORIEEN])[0]
         if self.onderwerp.is_klas:
             categorie = "groepsklimaat"
         velden: dict[str, Any] = {
-            "onderwerp": self.onderwerp,
             "categorieen": [categorie],
             "omschrijving": "Synthetisch signaal voor meting.",
             "bron": self.rng.choice(["mentor", "docent", "ouder"]),
@@ -153,7 +164,7 @@ class _Route:
                 "bespreek_in_ozs", actor=regie, datum=self.verder(25, 30), verslag="Besproken."
             )
         if r.random() < 0.2:
-            self.doe("stel_opp_vast", actor=regie, vastgesteld_op=self.dag, uitstroomperspectief="havo",
+            self.doe("stel_opp_vast", actor=regie, uitstroomperspectief="havo",
                      doelen=["Doel"], evaluatiedatum=self.dag + timedelta(days=120),
                      instemming_ouders=True)  # fmt: skip
         self.doe(

@@ -15,8 +15,9 @@ from api.cli import app
 from api.demo import AANTAL_LEERLINGEN, SCHOOL, ZORGCOORDINATOR, is_geseed, seed_demo
 from api.demo_scenarios import JEUGDARTS, LEERPLICHT, WIJKTEAM
 from application.fouten import GeenToegang
-from application.gebruiker import Gebruiker, is_organisatie
+from application.gebruiker import Gebruiker
 from application.service import Zorgroute
+from domain.invoer import is_organisatie
 from domain.waarden import NIVEAUS
 
 

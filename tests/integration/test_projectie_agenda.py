@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from application.gebruiker import Gebruiker
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from projections import beheer, casussen
 from projections.agenda import Agenda, agenda, agenda_csv, agenda_ics, agenda_met_dossiers
 from projections.casussen import Casussen
@@ -29,12 +30,14 @@ def d(tekst: str) -> date:
 
 def nieuwe_casus(weergaven: Weergaven, nummer: int, naam: str | None = None) -> UUID:
     onderwerp = {**LEERLING, "leerlingnummer": f"a{nummer}", "naam": naam or f"Leerling {nummer}"}
-    return weergaven.service.meld_signaal(MENTOR, signaal(onderwerp)).casus_id
+    return weergaven.service.meld_signaal(
+        MENTOR, SignaalVerzoek.model_validate(signaal(onderwerp))
+    ).casus_id
 
 
 def doe(weergaven: Weergaven, casus_id: UUID, handeling: str, **gegevens: Any) -> None:
     gebruiker: Gebruiker = MENTOR if handeling == "kernteam-aanmelding" else ZORGCOORDINATOR
-    weergaven.service.handel(gebruiker, casus_id, handeling, gegevens)
+    weergaven.service.handel(gebruiker, casus_id, opdracht_voor(handeling, gegevens))
 
 
 def in_ozs(

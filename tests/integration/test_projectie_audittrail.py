@@ -9,6 +9,7 @@ from uuid import UUID
 
 import orjson
 
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from projections import audittrail, beheer
 from projections.audittrail import Audittrail, als_csv, casus_trail, gebruiker_trail
 from projections.volger import Volger
@@ -24,37 +25,42 @@ def route(weergaven: Weergaven) -> UUID:
     onderwerp = {**LEERLING, "naam": f"Sam {MERKTEKEN}"}
     melding = {**signaal(onderwerp), "omschrijving": f"Zorgen om {MERKTEKEN} in de les."}
     service = weergaven.service
-    casus_id = service.meld_signaal(MENTOR, melding).casus_id
+    casus_id = service.meld_signaal(MENTOR, SignaalVerzoek.model_validate(melding)).casus_id
     service.handel(
         MENTOR,
         casus_id,
-        "ouders-geinformeerd",
-        {"datum": "2025-10-02", "wijze": "telefoon", "reactie": f"Vader {MERKTEKEN} is blij."},
+        opdracht_voor(
+            "ouders-geinformeerd",
+            {"datum": "2025-10-02", "wijze": "telefoon", "reactie": f"Vader {MERKTEKEN} is blij."},
+        ),
     )
     service.handel(
         MENTOR,
         casus_id,
-        "toestemmingen",
-        {"doel": "ozs", "besluit": "gegeven", "door": "ouders", "datum": "2025-10-03"},
+        opdracht_voor(
+            "toestemmingen",
+            {"doel": "ozs", "besluit": "gegeven", "door": "ouders", "datum": "2025-10-03"},
+        ),
     )
     service.handel(
         MENTOR,
         casus_id,
-        "ozs-inbreng",
-        {
-            "datum": "2025-10-06",
-            "ondersteuningsvraag": f"Hoe helpen we {MERKTEKEN}?",
-            "doel": f"{MERKTEKEN} voelt zich veilig",
-            "waarom_nu": "Het verzuim loopt op.",
-            "sterke_kanten": "Sportief.",
-            "toelichting": "Ouders vragen om snelle hulp.",
-        },
+        opdracht_voor(
+            "ozs-inbreng",
+            {
+                "datum": "2025-10-06",
+                "ondersteuningsvraag": f"Hoe helpen we {MERKTEKEN}?",
+                "doel": f"{MERKTEKEN} voelt zich veilig",
+                "waarom_nu": "Het verzuim loopt op.",
+                "sterke_kanten": "Sportief.",
+                "toelichting": "Ouders vragen om snelle hulp.",
+            },
+        ),
     )
     service.handel(
         ZORGCOORDINATOR,
         casus_id,
-        "regiehouder",
-        {"medewerker_id": "zt-bakker", "naam": "C. Bakker"},
+        opdracht_voor("regiehouder", {"medewerker_id": "zt-bakker", "naam": "C. Bakker"}),
     )
     return casus_id
 

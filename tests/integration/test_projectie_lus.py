@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from domain.opdrachten import SignaalVerzoek
 from infrastructure.settings import Settings
 from projections import beheer
 from projections.basis import Projectie, Wijziging
@@ -37,7 +38,7 @@ class Tussendoor(Projectie):
 def _meld(weergaven: Weergaven, nummer: int) -> None:
     onderwerp = {"type": "leerling", "leerlingnummer": f"t{nummer}", "naam": f"L {nummer}",
                  "klas": "H3A", "afdeling": "havo", "leerjaar": 3}  # fmt: skip
-    weergaven.service.meld_signaal(MENTOR, signaal(onderwerp))
+    weergaven.service.meld_signaal(MENTOR, SignaalVerzoek.model_validate(signaal(onderwerp)))
 
 
 def _gezien(weergaven: Weergaven) -> int:

@@ -7,6 +7,7 @@ import threading
 
 from pydantic import SecretStr
 
+from domain.opdrachten import SignaalVerzoek
 from infrastructure.installatie import installeer
 from infrastructure.settings import Settings
 from infrastructure.zegels import Zegels
@@ -20,7 +21,7 @@ def test_a_started_runner_seals_the_events_with_the_deployments_key(settings: Se
     service = maak_service(met_sleutel)
     runner = bouw_runner(met_sleutel, service)
     try:
-        service.meld_signaal(ZORGCOORDINATOR, signaal())
+        service.meld_signaal(ZORGCOORDINATOR, SignaalVerzoek.model_validate(signaal()))
         runner.start()
         zegels, gezien = Zegels.van_settings(met_sleutel), threading.Event()
         for _ in range(100):  # the first round seals at once; bounded, never a fixed sleep

@@ -185,11 +185,10 @@ def test_feedback_is_recorded_without_changing_the_file(aan: str) -> None:
 
 def test_every_event_records_actor_and_optional_toelichting() -> None:
     casus = nieuwe_casus()
-    casus.voer_gesprek(
+    voer_gesprek(
+        casus,
         actor=casus.signalen[0].gemeld_door,
         toelichting="Op verzoek van de leerling.",
-        met="leerling",
-        datum=DAG,
         samenvatting="…",
     )
     [gebeurtenis] = casus.collect_events()
