@@ -187,6 +187,14 @@ class Verzoek(BaseModel):
         default=None, description="Waarom dit gebeurt / reason, shown in the history."
     )
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        # A class that declares a command (its own `verklaring`) is one: listed here in
+        # the order the modules define them (domain/opdrachten/ reads them from here).
+        super().__pydantic_init_subclass__(**kwargs)
+        if "verklaring" in cls.__dict__:
+            VERKLAARD.append(cls)
+
     def gegevens(self) -> dict[str, Any]:
         """The input as JSON-ready data, without absent optional fields (what an
         idempotency key's fingerprint is taken of)."""
@@ -195,3 +203,7 @@ class Verzoek(BaseModel):
     def velden(self) -> dict[str, Any]:
         """The fields the command records in its event, as Python values."""
         return self.model_dump(exclude={"toelichting"})
+
+
+# Every input model that declares a command, in the order of definition.
+VERKLAARD: list[type[Verzoek]] = []

@@ -10,53 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from domain.invoer import Verzoek
-from domain.opdrachten.dossier import AnonimiteitOpheffenVerzoek, OnderwerpCorrectieVerzoek
-from domain.opdrachten.route import (
-    ContactpersoonbesprekingVerzoek,
-    GesprekVerzoek,
-    InterventieVerzoek,
-    KernteamAanmeldingVerzoek,
-    KernteambesprekingVerzoek,
-    OudersGeinformeerdVerzoek,
-    OzsInbrengVerzoek,
-    ToestemmingVerzoek,
-)
+# Imported in the order of the route: the order of the OpenAPI document.
+from domain.invoer import VERKLAARD, Verzoek
+from domain.opdrachten import dossier, route, zorg  # noqa: F401  (they declare the commands)
 from domain.opdrachten.signaal import SIGNAAL, SignaalOpDossierVerzoek, SignaalVerzoek
-from domain.opdrachten.zorg import (
-    AfsluitingVerzoek,
-    EvaluatieVerzoek,
-    HandelingsplanVerzoek,
-    InternBegeleiderVerzoek,
-    OppVerzoek,
-    OzsBesprekingVerzoek,
-    RegiehouderVerzoek,
-    TerugkoppelingVerzoek,
-    ZatVerwijzingVerzoek,
-)
 
 # The commands on a known file, in the order of the route (and of the OpenAPI document).
-HANDELINGEN: tuple[type[Verzoek], ...] = (
-    GesprekVerzoek,
-    OudersGeinformeerdVerzoek,
-    KernteamAanmeldingVerzoek,
-    KernteambesprekingVerzoek,
-    InterventieVerzoek,
-    ContactpersoonbesprekingVerzoek,
-    ToestemmingVerzoek,
-    OzsInbrengVerzoek,
-    RegiehouderVerzoek,
-    InternBegeleiderVerzoek,
-    HandelingsplanVerzoek,
-    OppVerzoek,
-    OzsBesprekingVerzoek,
-    TerugkoppelingVerzoek,
-    EvaluatieVerzoek,
-    ZatVerwijzingVerzoek,
-    AfsluitingVerzoek,
-    OnderwerpCorrectieVerzoek,
-    AnonimiteitOpheffenVerzoek,
-)
+HANDELINGEN: tuple[type[Verzoek], ...] = tuple(m for m in VERKLAARD if m.verklaring is not SIGNAAL)
 OPDRACHTEN: tuple[type[Verzoek], ...] = (SignaalOpDossierVerzoek, *HANDELINGEN)
 # segment → input model of the commands on a known file.
 PER_SEGMENT: dict[str, type[Verzoek]] = {m.verklaring.segment: m for m in HANDELINGEN}
