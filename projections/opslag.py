@@ -33,7 +33,9 @@ _TELLEN = ("SET LOCAL enable_sort = off", "SET LOCAL work_mem = '64MB'")
 _VERTAALD: dict[str, dict[str, str]] = {"sqlite": {}, "postgres": {}}
 _MEERVOUDIG: dict[tuple[str, str, int], str] = {}
 
-# The views' database failing, as opposed to a view's handler: what heals by itself.
+# The views' database failing, not a view's handler: no poison event, so stopping a view
+# over it would need a manual restart for what heals by itself. The runner lets these
+# propagate to its loop, which retries. (The log is read outside the handlers' try.)
 DATABASEFOUTEN: tuple[type[BaseException], ...] = (
     psycopg.OperationalError,
     psycopg.InterfaceError,
@@ -180,10 +182,11 @@ class Opslag:
         pool_grootte: int = 5,
         tabellen_slot: str | None = None,
     ) -> None:
-        self._instellingen: dict[str, Any] = {
-            "dialect": dialect, "sqlite": sqlite, "postgres": postgres, "schema": schema,
-            "pool_grootte": pool_grootte, "tabellen_slot": tabellen_slot,
-        }  # fmt: skip
+        # What another process needs to open the same storage (`opener`).
+        self._instellingen: dict[str, Any] = dict(
+            dialect=dialect, sqlite=sqlite, postgres=postgres, schema=schema,
+            pool_grootte=pool_grootte, tabellen_slot=tabellen_slot,
+        )  # fmt: skip
         self.dialect: Dialect = dialect
         self._open_sqlite = sqlite
         self._tabellen_slot = tabellen_slot
