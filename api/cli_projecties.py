@@ -113,7 +113,6 @@ def rebuild(
                 runner,  # type: ignore[arg-type]
                 namen,
                 voortgang,
-                settings=settings,
                 processen=processen,
             )
         typer.echo(f"{', '.join(namen)}: opnieuw opgebouwd tot positie {positie}.")

@@ -23,7 +23,7 @@ def herbouw(database_url: str, schema: str, processen: int = 1) -> dict[str, flo
     try:
         aantal = int(service.recorder.max_notification_id() or 0)
         begin = time.perf_counter()
-        beheer.herbouw_alle(runner, settings=settings, processen=processen)
+        beheer.herbouw_alle(runner, processen=processen)
         duur = time.perf_counter() - begin
     finally:
         runner.opslag.sluit()

@@ -8,8 +8,11 @@ from typing import Any
 
 from eventsourcing.application import Application
 
+from infrastructure.gebeurtenislog import gebeurtenislog_van
 from infrastructure.persistence import postgres_doel, sqlite_pad
+from infrastructure.pg_recorder import TABELLEN_SLOT
 from infrastructure.settings import Settings
+from infrastructure.sqlite_wal import open_wal
 from infrastructure.verzegelen import zegel_draad
 from projections.agenda import Agenda
 from projections.audittrail import Audittrail
@@ -31,7 +34,7 @@ def bouw_runner(settings: Settings, app: Application[Any]) -> Projectierunner:
     # SQLite cannot notify, so it polls more often; PostgreSQL mostly wakes on NOTIFY.
     poll = 0.2 if settings.is_sqlite else 1.0
     runner = Projectierunner(
-        app,
+        gebeurtenislog_van(app),
         weergave_opslag(settings),
         alle_projecties(),
         poll_seconden=poll,
@@ -49,12 +52,14 @@ def weergave_opslag(settings: Settings) -> Opslag:
     if settings.is_sqlite:
         pad = Path(sqlite_pad(settings.database_url))
         weergaven = pad.with_name(pad.stem + ".weergaven" + (pad.suffix or ".sqlite"))
-        return Opslag(dialect="sqlite", sqlite_pad=str(weergaven))
+        # Views can be rebuilt from the events, so NORMAL durability is enough here.
+        return Opslag(dialect="sqlite", sqlite=partial(open_wal, str(weergaven)))
     return Opslag(
         dialect="postgres",
         postgres=postgres_verbinding(settings),
         schema=postgres_doel(settings.database_url).schema,
         pool_grootte=max(2, settings.pool_size),
+        tabellen_slot=TABELLEN_SLOT,
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
+from infrastructure.gebeurtenislog import gebeurtenislog_van
 from infrastructure.persistence import eventsourcing_env
 from infrastructure.settings import Settings
 from infrastructure.toegangslog import Toegangslog
@@ -68,7 +69,9 @@ class Weergaven:
     opslag: Opslag
 
     def runner(self, *projecties: Projectie, batch: int = 500) -> Projectierunner:
-        runner = Projectierunner(self.service, self.opslag, list(projecties), batch=batch)
+        runner = Projectierunner(
+            gebeurtenislog_van(self.service), self.opslag, list(projecties), batch=batch
+        )
         runner.installeer()
         return runner
 

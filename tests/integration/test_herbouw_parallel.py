@@ -23,7 +23,7 @@ def test_a_rebuild_in_three_processes_equals_one_in_a_single_process(settings: S
         # back to one process (one writer at a time), and must still be right.
         gemeld: list[tuple[int, int]] = []
         positie = beheer.herbouw_alle(
-            runner, voortgang=lambda p, e: gemeld.append((p, e)), settings=settings, processen=3
+            runner, voortgang=lambda p, e: gemeld.append((p, e)), processen=3
         )
 
         assert positie == totaal

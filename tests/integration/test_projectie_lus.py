@@ -8,7 +8,9 @@ from collections.abc import Callable
 
 import pytest
 
+from application.gebeurtenislog import Meldend
 from domain.opdrachten import SignaalVerzoek
+from infrastructure.gebeurtenislog import gebeurtenislog_van
 from infrastructure.settings import Settings
 from projections import beheer
 from projections.basis import Projectie, Wijziging
@@ -132,7 +134,7 @@ def test_an_idle_projector_wakes_on_a_notification_not_on_its_poll(
 
 
 class _Luisteraar:
-    """Stands in for the LISTEN connection: records what is executed on it."""
+    """Stands in for the log's LISTEN connection: records when it listens and lets go."""
 
     def __init__(self) -> None:
         self.uitgevoerd: list[str] = []
@@ -144,14 +146,16 @@ class _Luisteraar:
     def __exit__(self, *_: object) -> None:
         pass
 
-    def execute(self, tekst: str) -> None:
-        self.uitgevoerd.append(tekst.split()[0])
-        if tekst.startswith("UNLISTEN"):
-            self.losgelaten.set()
+    def luister(self) -> None:
+        self.uitgevoerd.append("LISTEN")
 
-    def notifies(self, *, timeout: float, stop_after: int) -> list[object]:
-        time.sleep(timeout)
-        return []
+    def laat_los(self) -> None:
+        self.uitgevoerd.append("UNLISTEN")
+        self.losgelaten.set()
+
+    def wacht(self, seconden: float) -> bool:
+        time.sleep(seconden)
+        return False
 
 
 def test_a_busy_projector_stops_listening_and_listens_again_when_idle(
@@ -160,7 +164,6 @@ def test_a_busy_projector_stops_listening_and_listens_again_when_idle(
     if settings.is_sqlite:
         pytest.skip("alleen PostgreSQL: SQLite kent geen LISTEN/NOTIFY")
     luisteraar = _Luisteraar()
-    weergaven.opslag.luister_verbinding = lambda: luisteraar  # type: ignore[method-assign,assignment,return-value]
     projectie = Tussendoor()
 
     # The listener looks at the loop between waits of LUISTER_STAP; a single short round
@@ -176,6 +179,8 @@ def test_a_busy_projector_stops_listening_and_listens_again_when_idle(
 
     projectie.tijdens = tweede_bestand
     runner = weergaven.runner(projectie)
+    assert isinstance(runner.gebeurtenislog, Meldend)
+    runner.gebeurtenislog.meldingen = lambda: luisteraar  # type: ignore[method-assign]
     runner.start()
     try:
         assert _wacht_tot(lambda: luisteraar.uitgevoerd == ["LISTEN"])
@@ -198,7 +203,9 @@ def test_projectors_starting_together_on_a_new_schema_all_get_their_tables(
     def installeer() -> None:
         opslag = weergave_opslag(settings)
         try:
-            Projectierunner(weergaven.service, opslag, alle_projecties()).installeer()
+            Projectierunner(
+                gebeurtenislog_van(weergaven.service), opslag, alle_projecties()
+            ).installeer()
         finally:
             opslag.sluit()
 

@@ -231,7 +231,7 @@ def voer_uit(service: Zorgroute, wie: Gebruiker, stappen: list[tuple[str, dict[s
 
 def alle_actief(runner: Projectierunner) -> None:
     """Every view processed the whole log: none stopped, none behind."""
-    einde = runner.app.recorder.max_notification_id() or 0
+    einde = runner.gebeurtenislog.einde()
     standen = {s["naam"]: s for s in beheer.status(runner)}
     assert set(standen) == {p.naam for p in alle_projecties()}
     for naam, stand in standen.items():
