@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.commandos_dossier import DossierCommandos, Trigger
@@ -194,18 +194,3 @@ class Commandos(DossierCommandos):
     @voert_uit(zorg.AfsluitingVerzoek)
     def sluit_af(self, verzoek: zorg.AfsluitingVerzoek, actor: Actor, vandaag: date) -> None:
         self._leg_vast(verzoek, self._afgesloten, actor, vandaag)
-
-    # ---- the common steps: check every rule, then record --------------------------------
-
-    def _leg_vast(
-        self,
-        verzoek: Verzoek,
-        trigger: Trigger,
-        actor: Actor,
-        vandaag: date,
-        velden: dict[str, Any] | None = None,
-        **extra: Any,
-    ) -> None:
-        velden = verzoek.velden() if velden is None else velden
-        self._controleer(verzoek, velden, vandaag, **extra)
-        trigger(**velden, actor=actor, toelichting=verzoek.toelichting)

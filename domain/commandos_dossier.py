@@ -1,6 +1,7 @@
 """The commands about the file itself rather than a step of the route: who it is about
 (a correction, by a person or later the pupil administration) and whether it stays
-anonymous. A base of `Commandos`, so they check and record like every other command."""
+anonymous; and the steps every command shares. A base of `Commandos`, so they check and
+record like every other command."""
 
 from __future__ import annotations
 
@@ -26,15 +27,20 @@ class DossierCommandos:
         _onderwerp_gecorrigeerd: Trigger
         _anonimiteit_opgeheven: Trigger
 
-        def _leg_vast(
-            self,
-            verzoek: Verzoek,
-            trigger: Trigger,
-            actor: Actor,
-            vandaag: date,
-            velden: dict[str, Any] | None = None,
-            **extra: Any,
-        ) -> None: ...
+    # ---- the common steps of every command: check every rule, then record ------------
+
+    def _leg_vast(
+        self,
+        verzoek: Verzoek,
+        trigger: Trigger,
+        actor: Actor,
+        vandaag: date,
+        velden: dict[str, Any] | None = None,
+        **extra: Any,
+    ) -> None:
+        velden = verzoek.velden() if velden is None else velden
+        self._controleer(verzoek, velden, vandaag, **extra)
+        trigger(**velden, actor=actor, toelichting=verzoek.toelichting)
 
     def _controleer(
         self, verzoek: Verzoek, velden: dict[str, Any], vandaag: date, **extra: Any

@@ -44,23 +44,24 @@ class MedewerkerVerzoek(Verzoek):
     naam: Naam
 
 
-class RegiehouderVerzoek(MedewerkerVerzoek):
-    verklaring: ClassVar[Verklaring] = Verklaring(
-        segment="regiehouder",
-        samenvatting="Regiehouder benoemd",
-        gebeurtenissen={"RegiehouderBenoemd": "regiehouder benoemd"},
+def _medewerker(segment: str, gebeurtenis: str, label: str) -> Verklaring:
+    """A staff member given a part in the file: the zorgcoördinator's, from the OZS on."""
+    return Verklaring(
+        segment=segment,
+        samenvatting=label[0].upper() + label[1:],
+        gebeurtenissen={gebeurtenis: label},
         regels=(dossier_open, alleen_leerling, minstens_ozs),
         schrijven=ZORGCOORDINATOR,
     )
 
 
+class RegiehouderVerzoek(MedewerkerVerzoek):
+    verklaring = _medewerker("regiehouder", "RegiehouderBenoemd", "regiehouder benoemd")
+
+
 class InternBegeleiderVerzoek(MedewerkerVerzoek):
-    verklaring: ClassVar[Verklaring] = Verklaring(
-        segment="intern-begeleider",
-        samenvatting="Intern begeleider gekoppeld",
-        gebeurtenissen={"InternBegeleiderGekoppeld": "intern begeleider gekoppeld"},
-        regels=(dossier_open, alleen_leerling, minstens_ozs),
-        schrijven=ZORGCOORDINATOR,
+    verklaring = _medewerker(
+        "intern-begeleider", "InternBegeleiderGekoppeld", "intern begeleider gekoppeld"
     )
 
 
