@@ -91,6 +91,9 @@ class Casus(Commandos, Aggregate):
     class AangemeldVoorKernteam(Event, g.AangemeldVoorKernteamVelden):
         TOPIC: ClassVar[str] = "zorgroute:AangemeldVoorKernteam"
 
+    class AfgemeldVoorKernteam(Event, g.AfgemeldVoorKernteamVelden):
+        TOPIC: ClassVar[str] = "zorgroute:AfgemeldVoorKernteam"
+
     class BesprokenInKernteam(Event, g.BesprokenInKernteamVelden):
         TOPIC: ClassVar[str] = "zorgroute:BesprokenInKernteam"
 
@@ -255,6 +258,10 @@ class Casus(Commandos, Aggregate):
         self, datum: date, vraag: str, actor: Actor, toelichting: str | None
     ) -> None:
         self.kernteam_aanmelding = KernteamAanmelding(datum=datum, vraag=vraag)
+
+    @event(AfgemeldVoorKernteam)
+    def _afgemeld_voor_kernteam(self, reden: str, actor: Actor, toelichting: str | None) -> None:
+        self.kernteam_aanmelding = None
 
     @event(BesprokenInKernteam)
     def _besproken_in_kernteam(

@@ -34,6 +34,7 @@ class Commandos(DossierCommandos):
         _gesprek_gevoerd: Trigger
         _ouders_geinformeerd: Trigger
         _aangemeld_voor_kernteam: Trigger
+        _afgemeld_voor_kernteam: Trigger
         _besproken_in_kernteam: Trigger
         _interventie_ingezet: Trigger
         _besproken_met_contactpersoon: Trigger
@@ -87,6 +88,12 @@ class Commandos(DossierCommandos):
         self, verzoek: route.KernteamAanmeldingVerzoek, actor: Actor, vandaag: date
     ) -> None:
         self._leg_vast(verzoek, self._aangemeld_voor_kernteam, actor, vandaag)
+
+    @voert_uit(route.KernteamAfmeldingVerzoek)
+    def meld_af_voor_kernteam(
+        self, verzoek: route.KernteamAfmeldingVerzoek, actor: Actor, vandaag: date
+    ) -> None:
+        self._leg_vast(verzoek, self._afgemeld_voor_kernteam, actor, vandaag)
 
     @voert_uit(route.KernteambesprekingVerzoek)
     def bespreek_in_kernteam(

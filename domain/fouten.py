@@ -24,6 +24,7 @@ REGEL_VOORRANG: tuple[str, ...] = (
     "onderwerp_ongewijzigd",
     "niet_anoniem",
     "signaalgever_onbekend",
+    "niet_aangemeld",
 )
 
 

@@ -20,6 +20,7 @@ from domain.waarden import (
     OPP,
     Handelingsplan,
     Interventie,
+    KernteamAanmelding,
     Medewerker,
     Niveau,
     Toestemming,
@@ -38,6 +39,7 @@ class CasusStaat(Protocol):
     interventies: list[Interventie]
     geboortedatum: date | None
     anoniem: bool
+    kernteam_aanmelding: KernteamAanmelding | None
 
 
 Regel = Callable[[CasusStaat, Mapping[str, Any]], Overtreding | None]
@@ -76,6 +78,14 @@ def anoniem_alleen_leerling(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding 
     if c.is_klas and a.get("anoniem"):
         return Overtreding(
             "niet_voor_klas", "Anoniem bespreken kan alleen voor een leerling, niet voor een klas."
+        )
+    return None
+
+
+def aangemeld_voor_kernteam(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if c.kernteam_aanmelding is None:
+        return Overtreding(
+            "niet_aangemeld", "Het dossier staat niet op de agenda van het kernteam."
         )
     return None
 

@@ -11,6 +11,7 @@ from domain.datumregels import start_binnenkort
 from domain.invoer import Datum, Item, Lijst, Tekst, Verzoek, vereist
 from domain.regels import (
     GEBEURD,
+    aangemeld_voor_kernteam,
     alleen_leerling,
     anoniem_alleen_leerling,
     dossier_open,
@@ -74,6 +75,18 @@ class KernteamAanmeldingVerzoek(Verzoek):
 
     datum: Datum = Field(description="Datum van het kernteamoverleg.")
     vraag: Tekst
+
+
+class KernteamAfmeldingVerzoek(Verzoek):
+    verklaring: ClassVar[Verklaring] = Verklaring(
+        segment="kernteam-afmelding",
+        samenvatting="Afmelden voor het kernteam",
+        gebeurtenissen={"AfgemeldVoorKernteam": "afgemeld voor kernteam"},
+        regels=(dossier_open, aangemeld_voor_kernteam),
+        schrijven=BETROKKEN,
+    )
+
+    reden: Tekst = Field(description="Waarom het dossier niet meer naar het kernteam hoeft.")
 
 
 class KernteambesprekingVerzoek(Verzoek):

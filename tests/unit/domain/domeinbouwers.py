@@ -92,6 +92,11 @@ def meld_aan_voor_kernteam(casus: Casus, **velden: Any) -> None:
     _doe(casus.meld_aan_voor_kernteam, route.KernteamAanmeldingVerzoek, MENTOR, gegevens, velden)
 
 
+def meld_af_voor_kernteam(casus: Casus, **velden: Any) -> None:
+    gegevens = {"reden": "Het gaat weer goed; het kernteam hoeft er niet naar te kijken."}
+    _doe(casus.meld_af_voor_kernteam, route.KernteamAfmeldingVerzoek, MENTOR, gegevens, velden)
+
+
 def bespreek_in_kernteam(casus: Casus, **velden: Any) -> None:
     gegevens = {"datum": DAG, "advies": "Faalangsttraining."}
     _doe(casus.bespreek_in_kernteam, route.KernteambesprekingVerzoek, MENTOR, gegevens, velden)
