@@ -5,6 +5,7 @@ status, the stable `code` and the headers (Retry-After, ETag, WWW-Authenticate) 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import psycopg
@@ -29,6 +30,8 @@ from application.toegangslog import ToegangslogOnbeschikbaar
 from domain.fouten import DomeinFout, Regelfout
 from infrastructure.auth import OngeldigToken
 from projections.beheer import WeergaveAchter
+
+Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
 
 # Rule codes about the input's content rather than the file's state: the same request
 # would fail on any file, so it is the client's input (422), not a conflict (409).
@@ -116,49 +119,42 @@ async def _http_fout(_: Request, fout: Exception) -> JSONResponse:
     return probleem(fout.status_code, code, detail, headers=fout.headers)
 
 
-async def _toegangslog_onbeschikbaar(_: Request, __: Exception) -> JSONResponse:
-    # Fail closed: without a record of who looked, nobody gets to look.
-    return probleem(
-        503,
-        "toegangslog_onbeschikbaar",
-        "De inzage kan nu niet worden vastgelegd; daarom worden er geen gegevens getoond. "
-        "Probeer het zo opnieuw.",
-        headers={"Retry-After": "5"},
-    )
+def _tijdelijk(code: str, detail: str, seconden: int) -> Handler:
+    """A temporary condition: 503 with Retry-After; nothing was stored or shown."""
+
+    async def afhandeling(_: Request, __: Exception) -> JSONResponse:
+        return probleem(503, code, detail, headers={"Retry-After": str(seconden)})
+
+    return afhandeling
 
 
-async def _opslag_gesloten(_: Request, __: Exception) -> JSONResponse:
-    # The service is stopping: it refused the command before storing anything of it.
-    return probleem(
-        503,
-        "niet_gereed",
-        "De dienst stopt; er is niets opgeslagen. Probeer het zo opnieuw.",
-        headers={"Retry-After": "2"},
-    )
-
-
-async def _database_weg(_: Request, __: Exception) -> JSONResponse:
-    # The database is away (restart, failover): a temporary condition, not a bug. The
-    # pools reconnect by themselves once it is back.
-    return probleem(
-        503,
-        "database_onbereikbaar",
-        "De database is even niet bereikbaar; er is niets opgeslagen of getoond. "
-        "Probeer het zo opnieuw.",
-        headers={"Retry-After": "2"},
-    )
-
-
-async def _weergave_achter(_: Request, __: Exception) -> JSONResponse:
-    # An overview decides on its view's rows who sees which file: while they cannot be
-    # current (the view is stopped, or behind for longer than the wait), it shows none.
-    return probleem(
-        503,
-        "weergave_achter",
-        "Dit overzicht kan nu niet actueel worden getoond; er worden geen verouderde "
-        "gegevens getoond. Probeer het zo opnieuw.",
-        headers={"Retry-After": "2"},
-    )
+# Fail closed: without a record of who looked, nobody gets to look.
+_toegangslog_onbeschikbaar = _tijdelijk(
+    "toegangslog_onbeschikbaar",
+    "De inzage kan nu niet worden vastgelegd; daarom worden er geen gegevens getoond. "
+    "Probeer het zo opnieuw.",
+    5,
+)
+# The service is stopping: it refused the command before storing anything of it.
+_opslag_gesloten = _tijdelijk(
+    "niet_gereed", "De dienst stopt; er is niets opgeslagen. Probeer het zo opnieuw.", 2
+)
+# The database is away (restart, failover): a temporary condition, not a bug. The pools
+# reconnect by themselves once it is back.
+_database_weg = _tijdelijk(
+    "database_onbereikbaar",
+    "De database is even niet bereikbaar; er is niets opgeslagen of getoond. "
+    "Probeer het zo opnieuw.",
+    2,
+)
+# An overview decides on its view's rows who sees which file: while they cannot be
+# current (the view is stopped, or behind for longer than the wait), it shows none.
+_weergave_achter = _tijdelijk(
+    "weergave_achter",
+    "Dit overzicht kan nu niet actueel worden getoond; er worden geen verouderde "
+    "gegevens getoond. Probeer het zo opnieuw.",
+    2,
+)
 
 
 # What a database that is away raises, through eventsourcing and directly through psycopg.
