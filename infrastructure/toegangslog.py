@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import psycopg
 from psycopg import sql
 
-from application.toegangslog import ToegangslogOnbeschikbaar, Toegangsregel
+from application.toegangslog import ToegangslogOnbeschikbaar, Toegangsregel, Zoekvraag
 from infrastructure.persistence import (
     PostgresDoel,
     postgres_doel,
@@ -163,37 +162,27 @@ class Toegangslog:
                 f"toegangslog niet beschikbaar ({type(fout).__name__})"
             ) from fout
 
-    def zoek(
-        self,
-        *,
-        school: str,
-        casus_id: str | None = None,
-        gebruiker: str | None = None,
-        actie: str | None = None,
-        van: datetime | None = None,
-        tot: datetime | None = None,
-        alleen_noodtoegang: bool = False,
-        limiet: int = 1000,
-    ) -> list[dict[str, Any]]:
+    def zoek(self, *, school: str, **vraag: Unpack[Zoekvraag]) -> list[dict[str, Any]]:
         """The newest `limiet` entries of one school that match, oldest first."""
         tijd = _tekst if self.is_sqlite else _utc
         voorwaarden: list[str] = ["school = %s"]
         params: list[Any] = [school]
+        van, tot = vraag.get("van"), vraag.get("tot")
         for kolom, teken, waarde in (
-            ("casus_id", "=", casus_id),
-            ("gebruiker_id", "=", gebruiker),
-            ("actie", "=", actie),
+            ("casus_id", "=", vraag.get("casus_id")),
+            ("gebruiker_id", "=", vraag.get("gebruiker")),
+            ("actie", "=", vraag.get("actie")),
             ("tijdstip", ">=", None if van is None else tijd(van)),
             ("tijdstip", "<=", None if tot is None else tijd(tot)),
         ):
             if waarde is not None:
                 voorwaarden.append(f"{kolom} {teken} %s")
                 params.append(waarde)
-        if alleen_noodtoegang:
+        if vraag.get("alleen_noodtoegang"):
             voorwaarden.append("(actie = 'noodtoegang' OR reden_noodtoegang IS NOT NULL)")
         opdracht = (
             f"SELECT * FROM toegangslog WHERE {' AND '.join(voorwaarden)} "
-            f"ORDER BY volgnummer DESC LIMIT {max(0, int(limiet))}"
+            f"ORDER BY volgnummer DESC LIMIT {max(0, int(vraag.get('limiet', 1000)))}"
         )
         with self._verbindingen.transactie(schrijven=False) as cur:
             cur.execute(self._verbindingen.sql(opdracht), params)
