@@ -10,13 +10,12 @@ enters this view.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any, ClassVar
 
 import orjson
 
 from projections.agenda_begrippen import OVERLEGGEN, REDENEN
-from projections.agenda_formaten import csv_van, ics_van
 from projections.agenda_regels import VOORWAARDEN, redenen
 from projections.basis import (
     Projectie,
@@ -205,17 +204,3 @@ def agenda_met_dossiers(
     volgorde = {reden: index for index, reden in enumerate(REDENEN)}
     items.sort(key=lambda i: (volgorde[i["reden"]], i["weergavenaam"], i["casus_id"]))
     return {"overleg": overleg, "datum": d, "items": items}, casusrijen
-
-
-def agenda_csv(opslag: Opslag, school: str, overleg: str, datum: date) -> str:
-    return csv_van(agenda(opslag, school, overleg, datum))
-
-
-def agenda_ics(
-    opslag: Opslag,
-    school: str,
-    overleg: str,
-    datum: date,
-    tijdstempel: datetime | None = None,
-) -> str:
-    return ics_van(agenda(opslag, school, overleg, datum), school, tijdstempel)

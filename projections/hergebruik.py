@@ -38,10 +38,6 @@ class Hergebruik:
                 self._antwoorden.popitem(last=False)
         return antwoord
 
-    def leeg(self) -> None:
-        with self._slot:
-            self._antwoorden.clear()
-
 
 def per_positie(maak: Callable[..., T]) -> Callable[..., T]:
     """`maak(opslag, *vraag)` as `bij(opslag, *vraag, positie)`, its answer reused while
