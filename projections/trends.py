@@ -25,31 +25,18 @@ from projections.trends_vraag import (
 from projections.trends_vraag import antwoord, groepsuitkomst, vraag
 
 NEDERLAND = ZoneInfo("Europe/Amsterdam")
-KOLOMMEN = (
-    "positie",
-    "categorie",
-    "school",
-    "casus_id",
-    "datum",
-    "week",
-    "maand",
-    "afdeling",
-    "leerjaar",
-    "klas",
+# casus_id: suppression counts files, not signals (trends_blokken).
+DDL = (
+    "positie BIGINT NOT NULL, categorie TEXT NOT NULL, school TEXT NOT NULL, "
+    "casus_id TEXT NOT NULL, datum TEXT NOT NULL, week TEXT NOT NULL, maand TEXT NOT NULL, "
+    "afdeling TEXT NOT NULL, leerjaar INTEGER NOT NULL, klas TEXT NOT NULL"
 )
+KOLOMMEN = tuple(deel.split()[0] for deel in DDL.split(", "))
 
 
 class Trends(Projectie):
     naam = "trends"
-    tabellen: ClassVar[dict[str, str]] = {
-        "trends": (
-            # casus_id: suppression counts files, not signals (trends_blokken).
-            "positie BIGINT NOT NULL, categorie TEXT NOT NULL, school TEXT NOT NULL, "
-            "casus_id TEXT NOT NULL, datum TEXT NOT NULL, week TEXT NOT NULL, maand TEXT NOT NULL, "
-            "afdeling TEXT NOT NULL, leerjaar INTEGER NOT NULL, klas TEXT NOT NULL, "
-            "PRIMARY KEY (positie, categorie)"
-        )
-    }
+    tabellen: ClassVar[dict[str, str]] = {"trends": DDL + ", PRIMARY KEY (positie, categorie)"}
     indexen: ClassVar[dict[str, str]] = {"trends_school_datum": "trends:school, datum"}
 
     def verwerk(self, cur: Cursor, wijzigingen: Sequence[Wijziging]) -> None:
