@@ -305,9 +305,10 @@ def test_de_toegangslog_van_toen_klopt_wordt_verzegeld_en_groeit(
     toen = antwoorden()["toegangslog"]
     anker = f"toegangslog:{toen['regels']}:{toen['kop_hash']}"
     code, uit = cli(kopie, "audit", "verify", "--hash")
-    # Nothing sealed yet: c48706c had no seals, so the events cannot be checked.
     assert f"toegangslog intact: {toen['regels']} regels" in uit, uit
     assert f"laatste hash: {toen['kop_hash']}" in uit, uit
+    # c48706c sealed nothing: with a key, verify says so (exit 1) until the first seal.
+    assert code == 1 and "zegels niet gevonden" in uit, uit
     code, uit = cli(kopie, "audit", "verzegel")
     assert code == 0, uit
     code, uit = cli(kopie, "audit", "verify", "--anker", anker)
