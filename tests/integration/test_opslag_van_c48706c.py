@@ -2,6 +2,8 @@
 with the current code: every stored event loads and replays, every file reads as it did
 then (now, at every version, at a moment, its history), the idempotency keys of then
 still answer, every view rebuilds, and the access log of then verifies, seals and grows.
+On SQLite the files themselves; on PostgreSQL their rows, copied in order into tables the
+current code made.
 
 What c48706c answered is in `antwoorden.json.gz`; the current answer must hold all of it
 with the same values. New fields are allowed (the contract may grow), nothing else."""
@@ -20,6 +22,7 @@ from typing import Any
 from uuid import UUID
 
 import httpx
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -28,7 +31,9 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.cli import app as cli_app
 from infrastructure.auth import maak_token
+from infrastructure.persistence import postgres_doel
 from infrastructure.settings import Settings
+from tests.conftest import _tijdelijk_schema
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "c48706c"
 BESTANDEN = ("zorgroute.sqlite", "zorgroute.toegangslog.sqlite")
@@ -114,28 +119,82 @@ def lijst_zoals_nu_bedoeld(toen: dict[str, Any]) -> dict[str, Any]:
     return {**toen, "items": items}
 
 
-@pytest.fixture
-def kopie(tmp_path: Path) -> Settings:
-    """The fixture's files, unpacked byte for byte into a fresh folder."""
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def kopie(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """The fixture's files, unpacked byte for byte into a fresh folder; on PostgreSQL
+    their rows (events and access log, in their order) copied into a fresh schema whose
+    tables the current code made: what c48706c stored is the same bytes on both."""
     for naam in BESTANDEN:
         (tmp_path / naam).write_bytes(gzip.decompress((FIXTURE / f"{naam}.gz").read_bytes()))
-    return Settings(
+    settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'zorgroute.sqlite'}",
         jwt_secret=SecretStr(JWT_GEHEIM),
         id_sleutel=SecretStr(ID_SLEUTEL),
         keten_sleutel=SecretStr(KETEN_SLEUTEL),
         log_level="WARNING",
     )
+    if request.param == "sqlite":
+        yield settings
+        return
+    basis: str = request.getfixturevalue("postgres_url")
+    with _tijdelijk_schema(basis) as schema:
+        scheidingsteken = "&" if "?" in basis else "?"
+        pg = settings.model_copy(
+            update={"database_url": f"{basis}{scheidingsteken}schema={schema}"}
+        )
+        with TestClient(create_app(pg)):
+            pass  # the tables, as the current code makes them
+        _zet_over(tmp_path, basis, schema)
+        yield pg
+
+
+def _zet_over(map: Path, basis: str, schema: str) -> None:
+    with (
+        sqlite3.connect(map / "zorgroute.sqlite") as gebeurtenissen,
+        sqlite3.connect(map / "zorgroute.toegangslog.sqlite") as log,
+        psycopg.connect(basis, options=f"-c search_path={schema}") as pg,
+        pg.cursor() as cur,
+    ):
+        # As a restore by the owner does: past the trigger that lets the log's head move
+        # only one entry at a time.
+        cur.execute("SET session_replication_role = replica")
+        cur.executemany(
+            "INSERT INTO zorgroute_events (originator_id, originator_version, topic, state) "
+            "VALUES (%s, %s, %s, %s)",
+            gebeurtenissen.execute(
+                "SELECT originator_id, originator_version, topic, state FROM stored_events "
+                "ORDER BY rowid"
+            ).fetchall(),
+        )
+        rijen = log.execute("SELECT * FROM toegangslog ORDER BY volgnummer").fetchall()
+        plekken = ", ".join(["%s"] * len(rijen[0]))
+        cur.executemany(f"INSERT INTO toegangslog VALUES ({plekken})", rijen)
+        volgnummer, kop = log.execute("SELECT volgnummer, hash FROM toegangslog_kop").fetchone()
+        cur.execute("UPDATE toegangslog_kop SET volgnummer = %s, hash = %s", (volgnummer, kop))
 
 
 def gebeurtenissen(settings: Settings) -> list[tuple[str, int, str]]:
-    """(originator_id, version, topic) of every stored event, read past the library."""
-    pad = settings.database_url.removeprefix("sqlite:///")
-    with sqlite3.connect(pad) as verbinding:
-        rijen = verbinding.execute(
-            "SELECT originator_id, originator_version, topic FROM stored_events"
-        ).fetchall()
-    return [(str(UUID(i)), int(v), str(t)) for i, v, t in rijen]
+    """(originator_id, version, topic) of every stored event in log order, read past the
+    library."""
+    if settings.is_sqlite:
+        pad = settings.database_url.removeprefix("sqlite:///")
+        with sqlite3.connect(pad) as verbinding:
+            rijen = verbinding.execute(
+                "SELECT originator_id, originator_version, topic FROM stored_events ORDER BY rowid"
+            ).fetchall()
+    else:
+        doel = postgres_doel(settings.database_url)
+        with psycopg.connect(**doel.verbinding(options=f"-c search_path={doel.schema}")) as pg:
+            rijen = pg.execute(
+                "SELECT originator_id, originator_version, topic FROM zorgroute_events "
+                "ORDER BY notification_id"
+            ).fetchall()
+    return [(str(UUID(str(i))), int(v), str(t)) for i, v, t in rijen]
 
 
 def cli(settings: Settings, *args: str) -> tuple[int, str]:
@@ -309,6 +368,9 @@ def test_de_toegangslog_van_toen_klopt_wordt_verzegeld_en_groeit(
     assert f"laatste hash: {toen['kop_hash']}" in uit, uit
     # c48706c sealed nothing: with a key, verify says so (exit 1) until the first seal.
     assert code == 1 and "zegels niet gevonden" in uit, uit
+    # The upgrade's steps: the tables of then completed (the seals' are new), then a seal.
+    code, uit = cli(kopie, "audit", "installeer")
+    assert code == 0, uit
     code, uit = cli(kopie, "audit", "verzegel")
     assert code == 0, uit
     code, uit = cli(kopie, "audit", "verify", "--anker", anker)
