@@ -17,7 +17,7 @@ from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool
 
 from infrastructure.persistence import LOCK_TIMEOUT_SECONDEN, PostgresDoel
-from infrastructure.sqlite_wal import open_wal
+from infrastructure.sqlite_wal import WalPerDraad
 
 # A pooled connection unused for this long is checked before a read's entry relies on it.
 RUST_SECONDEN = 1.0
@@ -43,11 +43,13 @@ class Verbindingen:
         wacht_seconden: float,
     ) -> None:
         self._bestand = sqlite_bestand
+        # FULL, not NORMAL: an entry reported as written must survive a power cut.
+        self._sqlite = (
+            WalPerDraad(sqlite_bestand, synchronous="FULL") if sqlite_bestand is not None else None
+        )
         self._doel = postgres
         self._pool_grootte = pool_grootte
         self._wacht = wacht_seconden
-        self._lokaal = threading.local()
-        self._alle_sqlite: list[sqlite3.Connection] = []
         self._slot = threading.Lock()
         self._pool: ConnectionPool[psycopg.Connection[DictRow]] | None = None
 
@@ -58,17 +60,6 @@ class Verbindingen:
     @property
     def bestand(self) -> str | None:
         return self._bestand
-
-    def _sqlite(self) -> sqlite3.Connection:
-        verbinding: sqlite3.Connection | None = getattr(self._lokaal, "verbinding", None)
-        if verbinding is None:
-            assert self._bestand is not None
-            # FULL, not NORMAL: an entry reported as written must survive a power cut.
-            verbinding = open_wal(self._bestand, synchronous="FULL")
-            self._lokaal.verbinding = verbinding
-            with self._slot:
-                self._alle_sqlite.append(verbinding)
-        return verbinding
 
     def pg(self) -> ConnectionPool[psycopg.Connection[DictRow]]:
         with self._slot:
@@ -106,8 +97,8 @@ class Verbindingen:
     def transactie(self, *, schrijven: bool) -> Iterator[Any]:
         """A cursor in one transaction: for writers with the lock taken up front, for
         readers on one snapshot (head and rows seen at the same moment)."""
-        if self.is_sqlite:
-            verbinding = self._sqlite()
+        if self._sqlite is not None:
+            verbinding = self._sqlite.verbinding()
             verbinding.execute("BEGIN IMMEDIATE" if schrijven else "BEGIN")
             try:
                 yield verbinding.cursor()
@@ -128,13 +119,9 @@ class Verbindingen:
         return tekst.replace("%s", "?") if self.is_sqlite else tekst
 
     def sluit(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.sluit()
         with self._slot:
-            for verbinding in self._alle_sqlite:
-                with contextlib.suppress(Exception):
-                    verbinding.close()
-            self._alle_sqlite.clear()
-            # Other threads' thread-locals still point at closed connections: start afresh.
-            self._lokaal = threading.local()
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
