@@ -21,8 +21,9 @@ from fastapi.responses import JSONResponse
 from api.databasewacht import Databasewacht, DatabasewachtMiddleware
 from api.deps import NietGereed, NogNietBijgewerkt
 from api.documentatie import voeg_docs_toe
+from api.foutafhandeling import registreer_foutafhandeling
 from api.middleware import ZONDER_LIMIET, BodyLimietMiddleware, VerzoekMiddleware
-from api.problemen import MEDIA_TYPE, fout_antwoorden, probleem, registreer_foutafhandeling
+from api.problemen import MEDIA_TYPE, fout_antwoorden, probleem
 from api.routers import (
     audit,
     casussen,
