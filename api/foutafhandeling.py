@@ -37,7 +37,6 @@ Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
 # would fail on any file, so it is the client's input (422), not a conflict (409).
 INVOER_REGELS = frozenset(
     {
-        "evaluatiedatum_ontbreekt",
         "evaluatiedatum_ongeldig",
         "onderwerp_past_niet",
         "datum_in_toekomst",

@@ -95,6 +95,8 @@ def _pas_toe(rij: Rij, w: Wijziging) -> None:
         rij.update(dict.fromkeys(TRAJECTFEITEN))
     elif w.type == "AangemeldVoorKernteam":
         rij.update(kt_datum=dag, kt_vraag=e.vraag, kt_besproken_op=None)  # type: ignore[attr-defined]
+    elif w.type == "AfgemeldVoorKernteam":
+        rij.update(kt_datum=None, kt_vraag=None, kt_besproken_op=None)
     elif w.type == "BesprokenInKernteam":
         rij["laatst_besproken_kernteam"] = _laatste(rij["laatst_besproken_kernteam"], dag)
         if rij["kt_datum"] and rij["kt_besproken_op"] is None:
