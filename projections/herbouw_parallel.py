@@ -62,7 +62,10 @@ def _vul_deel(
     delen: int,
     batch: int,
 ) -> int:
-    from projections.samenstelling import alle_projecties, postgres_verbinding, weergave_opslag
+    # The child process builds its own storage: from the composition root, until the
+    # event-log port hands the rebuild what it needs.
+    from api.samenstelling import postgres_verbinding, weergave_opslag
+    from projections.samenstelling import alle_projecties
 
     gc.set_threshold(50_000, *gc.get_threshold()[1:])  # see beheer.herbouw_alle
     # The log's tables exist (the parent reads them): several processes creating them

@@ -8,12 +8,13 @@ from collections.abc import Callable
 
 import pytest
 
+from api.samenstelling import weergave_opslag
 from infrastructure.settings import Settings
 from projections import beheer
 from projections.basis import Projectie, Wijziging
 from projections.opslag import Cursor
 from projections.runner import Projectierunner
-from projections.samenstelling import alle_projecties, weergave_opslag
+from projections.samenstelling import alle_projecties
 from tests.integration.conftest import MENTOR, Weergaven, signaal, tegelijk
 
 
