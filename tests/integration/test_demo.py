@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -30,6 +30,7 @@ from application.gebruiker import Gebruiker, is_organisatie
 from application.service import Zorgroute
 from domain.waarden import NIVEAUS
 from infrastructure.settings import Settings
+from tests.integration.conftest import GESPREK, MENTOR, signaal
 
 
 @pytest.fixture
@@ -155,6 +156,25 @@ def test_demo_partners_read_exactly_the_open_files_referred_to_their_organisatio
             gelezen.add(d["casus_id"])
         assert gelezen == verwacht, organisatie
     assert verwezen_open and verwezen_open < set(verwijzingen)  # a closed referral is read by none
+
+
+def test_the_service_s_clock_stamps_every_command_s_events(
+    service: Zorgroute, klok: Demoklok
+) -> None:
+    toen = datetime(2025, 10, 6, 10, 0, tzinfo=UTC)
+    with klok.op(toen):
+        casus_id = service.meld_signaal(MENTOR, signaal()).casus_id
+    with klok.op(toen + timedelta(days=2)):
+        service.handel(MENTOR, casus_id, "gesprekken", GESPREK)
+        assert service.vandaag() == date(2025, 10, 8)
+
+    items = service.geschiedenis(ZORGCOORDINATOR, casus_id)["items"]
+    assert [(i["type"], datetime.fromisoformat(i["tijdstip"])) for i in items] == [
+        ("CasusGeopend", toen),
+        ("SignaalGemeld", toen),
+        ("GesprekGevoerd", toen + timedelta(days=2)),
+    ]
+    assert datetime.fromisoformat(service.lees(ZORGCOORDINATOR, casus_id)["geopend_op"]) == toen
 
 
 def test_seeded_events_carry_their_business_dates(service: Zorgroute, klok: Demoklok) -> None:
