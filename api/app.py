@@ -1,4 +1,5 @@
-"""The composition root: settings → logging → event store → service → HTTP.
+"""The app factory: settings → logging → service (from the composition root,
+api/samenstelling.py) → HTTP.
 
 Nothing connects at import time; the service (and with it the database pool) is built
 in the lifespan, so importing the app for its OpenAPI document touches no database.
@@ -34,13 +35,12 @@ from api.routers import (
     signalen,
     toegangslog,
 )
+from api.samenstelling import bouw_runner, bouw_service, sluit_runner, sluit_service
 from api.snelpad import Opdrachtroutes, Snelpad
 from application.service import Zorgroute
 from infrastructure.logging import configure_logging
-from infrastructure.persistence import database_bereikbaar, eventsourcing_env
+from infrastructure.persistence import database_bereikbaar
 from infrastructure.settings import Settings
-from infrastructure.toegangslog import Toegangslog
-from projections.samenstelling import bouw_runner
 
 log = structlog.get_logger("zorgroute.api")
 
@@ -116,28 +116,10 @@ class _Weergaven:
         runner, self.app.state.runner = self.app.state.runner, None
         if runner is None:
             return
-        runner.stop()
-        runner.opslag.sluit()
+        sluit_runner(runner)
         service: Zorgroute | None = self.app.state.service
         if service is not None and runner.wek in service.na_opslaan:
             service.na_opslaan.remove(runner.wek)
-
-
-def _bouw_service(settings: Settings) -> Zorgroute:
-    toegangslog = Toegangslog.van_settings(settings)
-    toegangslog.installeer()
-    return Zorgroute(
-        env=eventsourcing_env(settings),
-        id_sleutel=settings.id_sleutel_bytes(),
-        toegangslog=toegangslog,
-    )
-
-
-def _sluit_service(service: Zorgroute) -> None:
-    logboek = service.poortwachter.logboek
-    if isinstance(logboek, Toegangslog):
-        logboek.sluit()
-    service.close()
 
 
 _VOOR_ELKE_ROUTE = {
@@ -197,12 +179,12 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
             # passed in belongs to the caller: never closed here (its saves on this loop
             # are switched off again when the app stops).
             gebouwd = (
-                service if service is not None else await run_in_threadpool(_bouw_service, settings)
+                service if service is not None else await run_in_threadpool(bouw_service, settings)
             )
             if service is None:
 
                 async def sluit_gebouwd() -> None:
-                    await run_in_threadpool(_sluit_service, gebouwd)
+                    await run_in_threadpool(sluit_service, gebouwd)
 
                 stoppen.push_async_callback(sluit_gebouwd)
             # Commands are saved on this loop where the database allows (PostgreSQL).

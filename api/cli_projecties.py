@@ -7,11 +7,14 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from infrastructure.settings import ConfiguratieFout, Settings
+
+if TYPE_CHECKING:
+    from projections.runner import Projectierunner
 
 projecties_app = typer.Typer(
     help="Beheer van de weergaven (projecties).", no_args_is_help=True, add_completion=False
@@ -19,26 +22,18 @@ projecties_app = typer.Typer(
 
 
 @contextmanager
-def _runner(settings: Settings) -> Iterator[object]:
-    from application.service import Zorgroute
+def _runner(settings: Settings) -> Iterator[Projectierunner]:
+    from api.samenstelling import runner_van
     from infrastructure.logging import configure_logging
-    from infrastructure.persistence import eventsourcing_env
-    from projections.samenstelling import bouw_runner
 
     configure_logging(settings.log_level)
     try:
-        id_sleutel = settings.id_sleutel_bytes()
+        settings.id_sleutel_bytes()
     except ConfiguratieFout as fout:
         typer.echo(f"zorgroute: {fout}", err=True)
         raise typer.Exit(2) from None
-    service = Zorgroute(env=eventsourcing_env(settings), id_sleutel=id_sleutel)
-    runner = bouw_runner(settings, service)
-    try:
+    with runner_van(settings) as runner:
         yield runner
-    finally:
-        runner.stop()
-        runner.opslag.sluit()
-        service.close()
 
 
 def projector(settings: Settings) -> None:
@@ -48,7 +43,7 @@ def projector(settings: Settings) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     with _runner(settings) as runner:
-        runner.start()  # type: ignore[attr-defined]
+        runner.start()
         typer.echo("Projector draait; stoppen met Ctrl-C.", err=True)
         stop.wait()
 
@@ -60,7 +55,7 @@ def status() -> None:
     from projections import beheer
 
     with _runner(_settings()) as runner:
-        for rij in beheer.status(runner):  # type: ignore[arg-type]
+        for rij in beheer.status(runner):
             regel = (
                 f"{rij['naam']:<15} {rij['status']:<8} positie {rij['positie']:>9}  "
                 f"achter {rij['achterstand']:>7} ({rij['seconden_achter']} s)"
@@ -94,7 +89,7 @@ def rebuild(
         raise typer.Exit(2)
     settings = _settings()
     with _runner(settings) as runner:
-        bekend = list(runner.projecties)  # type: ignore[attr-defined]
+        bekend = list(runner.projecties)
         namen = bekend if alle else [str(naam)]
         onbekend = [n for n in namen if n not in bekend]
         if onbekend:
@@ -110,7 +105,7 @@ def rebuild(
 
             # One pass over the log feeds every chosen view.
             positie = beheer.herbouw_alle(
-                runner,  # type: ignore[arg-type]
+                runner,
                 namen,
                 voortgang,
                 processen=processen,

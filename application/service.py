@@ -24,7 +24,7 @@ from application.toegang import ziet_naam, ziet_versie
 from application.toegangslog import Bron, Toegangslogboek
 from application.wijzigen import Wijzigen
 from application.zicht import feiten_van, feiten_van_nieuw
-from domain.casus import Casus
+from domain.casus import Casus, op_klok
 from domain.identiteit import casus_id_voor
 from domain.invoer import Verzoek
 from domain.opdrachten import SIGNAAL, SignaalOpDossierVerzoek
@@ -108,6 +108,23 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
 
     def vandaag(self) -> date:
         return self._klok().astimezone(NEDERLAND).date()
+
+    def _wijzig(
+        self,
+        gebruiker: Gebruiker,
+        casus_id: UUID,
+        actie: Callable[[Casus | None], Casus],
+        **opties: Any,
+    ) -> Stappen[Resultaat]:
+        """Every command's events carry the time of the service's clock, as its "today"
+        does (the demo seed records its history through a clock it moves)."""
+
+        def op_eigen_klok(casus: Casus | None) -> Casus:
+            # Only around the domain call: the steps between may run in another context.
+            with op_klok(self._klok):
+                return actie(casus)
+
+        return (yield from super()._wijzig(gebruiker, casus_id, op_eigen_klok, **opties))
 
     # ---- commands ----------------------------------------------------------------------
 

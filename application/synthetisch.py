@@ -2,22 +2,20 @@
 
 Every file is built with the domain's own commands (so every rule holds) and saved
 through the application's own mapper, many files per `save()` call. Events are
-recorded *as if* at their business date: the generator moves the library's clock, so
-trends and lead times look like a real school's year. Never used by the service itself.
+recorded *as if* at their business date: the generator hands the events its own clock
+(`domain.casus.op_klok`), so trends and lead times look like a real school's year.
+Never used by the service itself.
 """
 
 from __future__ import annotations
 
-import contextlib
 import random
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from unittest import mock
 
 from application.service import Zorgroute
-from domain.casus import Casus
+from domain.casus import Casus, op_klok
 from domain.identiteit import casus_id_voor
 from domain.invoer import Verzoek
 from domain.opdrachten import SignaalOpDossierVerzoek
@@ -41,19 +39,6 @@ class Telling:
     casussen: int = 0
     gebeurtenissen: int = 0
     per_niveau: dict[str, int] = field(default_factory=dict)
-
-
-@contextlib.contextmanager
-def _klok(tijd: Callable[[], datetime]) -> Iterator[None]:
-    # eventsourcing stamps events with its module clock; moving it records history.
-    # Not thread-safe: only for generators that run alone.
-    with mock.patch("eventsourcing.domain.datetime_now_with_tzinfo", tijd):
-        yield
-
-
-def opgenomen_op(moment: datetime) -> contextlib.AbstractContextManager[None]:
-    """Record the events triggered inside as if at `moment` (demo and test data only)."""
-    return _klok(lambda: moment)
 
 
 class _Route:
@@ -83,7 +68,7 @@ class _Route:
         command's own model; today is the business date."""
         assert self.casus is not None
         model = _MODEL_VAN[commando]
-        with _klok(self.nu):
+        with op_klok(self.nu):
             getattr(self.casus, commando)(
                 model.model_validate(velden), actor or self.mentor, self.dag
             )
@@ -99,7 +84,7 @@ class _Route:
         }
         if self.casus is None:
             casus_id = casus_id_voor(sleutel, self.school, self.onderwerp, self.dag)
-            with _klok(self.nu):
+            with op_klok(self.nu):
                 self.casus = Casus(
                     id=casus_id, school=self.school, onderwerp=self.onderwerp,
                     actor=self.mentor, toelichting=None,

@@ -8,9 +8,9 @@ from __future__ import annotations
 import resource
 import time
 
+from api.samenstelling import bouw_runner
 from bench.gemeenschappelijk import argumenten, service_voor, settings_voor
 from projections import beheer
-from projections.samenstelling import bouw_runner
 
 DOEL_MINIMUM = 20_000  # issue 3
 DOEL = 50_000  # issues 3 and 5

@@ -13,11 +13,11 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.samenstelling import bouw_runner
 from application.gebruiker import Gebruiker
 from bench.gemeenschappelijk import argumenten, meet, service_voor, settings_voor
 from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from infrastructure.auth import maak_token
-from projections.samenstelling import bouw_runner
 
 DOEL_P95_MS = 100.0
 SCHOOL = "10SY"  # the first school the generator writes

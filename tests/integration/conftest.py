@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from api.samenstelling import weergave_opslag
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
 from infrastructure.gebeurtenislog import gebeurtenislog_van
@@ -17,7 +18,6 @@ from infrastructure.toegangslog import Toegangslog
 from projections.basis import Projectie
 from projections.opslag import Opslag
 from projections.runner import Projectierunner
-from projections.samenstelling import weergave_opslag
 
 
 def maak_service(settings: Settings) -> Zorgroute:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from api.samenstelling import bouw_runner
 from application.synthetisch import genereer
 from infrastructure.settings import Settings
 from projections import beheer
-from projections.samenstelling import bouw_runner
 from tests.integration.conftest import maak_service
 from tests.integration.test_projector_herstart import _alle_rijen
 

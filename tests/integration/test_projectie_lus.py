@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from api.samenstelling import weergave_opslag
 from application.gebeurtenislog import Meldend
 from domain.opdrachten import SignaalVerzoek
 from infrastructure.gebeurtenislog import gebeurtenislog_van
@@ -16,7 +17,7 @@ from projections import beheer
 from projections.basis import Projectie, Wijziging
 from projections.opslag import Cursor
 from projections.runner import Projectierunner
-from projections.samenstelling import alle_projecties, weergave_opslag
+from projections.samenstelling import alle_projecties
 from tests.integration.conftest import MENTOR, Weergaven, signaal, tegelijk
 
 

@@ -137,7 +137,10 @@ def test_feedback_is_owed_after_four_weeks_and_cleared_by_feedback(
     )
     bijwerken(weergaven)
     assert len(verschuldigd(dag + timedelta(days=29))) == 2  # before the feedback's date
-    na_feedback = verschuldigd(dag + timedelta(days=35))
+    # That signal carries the service's later time, so it is owed four weeks after it.
+    nog_niet = verschuldigd(dag + timedelta(days=35))
+    assert set(nog_niet) == {"m-jansen"}
+    na_feedback = verschuldigd(dag + timedelta(days=31 + 30))
     assert set(na_feedback) == {"m-jansen", "d-pietersen"}
     # Of the docent's, only the signal recorded after the feedback is owed.
     assert na_feedback["d-pietersen"]["aantal_signalen"] == 1
@@ -151,7 +154,7 @@ def test_feedback_is_owed_after_four_weeks_and_cleared_by_feedback(
         inhoud="Dank voor het signaal.",
     )
     bijwerken(weergaven)
-    assert set(verschuldigd(dag + timedelta(days=35))) == {"d-pietersen"}
+    assert set(verschuldigd(dag + timedelta(days=31 + 30))) == {"d-pietersen"}
 
 
 def _signaal() -> dict[str, Any]:

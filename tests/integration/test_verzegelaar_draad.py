@@ -7,11 +7,11 @@ import threading
 
 from pydantic import SecretStr
 
+from api.samenstelling import bouw_runner
 from domain.opdrachten import SignaalVerzoek
 from infrastructure.installatie import installeer
 from infrastructure.settings import Settings
 from infrastructure.zegels import Zegels
-from projections.samenstelling import bouw_runner
 from tests.integration.conftest import ZORGCOORDINATOR, maak_service, signaal
 
 

@@ -19,6 +19,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from api.samenstelling import bouw_runner
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
 from domain.fouten import DomeinFout
@@ -29,7 +30,7 @@ from projections import beheer
 from projections.basis import lees_rijen
 from projections.opslaanbaar import SLEUTEL_MAX, SLEUTELKOLOMMEN, opslaanbaar
 from projections.runner import Projectierunner
-from projections.samenstelling import alle_projecties, bouw_runner
+from projections.samenstelling import alle_projecties
 from tests.integration.conftest import maak_service
 
 Tekst = Callable[[], str]
