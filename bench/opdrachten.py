@@ -248,17 +248,24 @@ def opdrachten(
     return uitkomsten
 
 
+# Seconds the load generator may take to start sending (a new interpreter and its imports).
+_OPSTART = 3.0
+
+
 def _profileer(
     map_: Path | None, clients: int, seconden: float, **pids: int
 ) -> list[tuple[subprocess.Popen[bytes], Path]]:
-    """py-spy on each process during the middle of the load (bench.profiel)."""
+    """py-spy on each process for the whole load (bench.profiel). It starts with the
+    load generator, whose start-up takes a while on a busy machine: a recording as long
+    as the load alone could end before the first command (no samples: only a thread
+    holding the GIL is sampled, so the idle seconds around the load add hardly any)."""
     if map_ is None:
         return []
     map_.mkdir(parents=True, exist_ok=True)
     opnames = []
     for naam, pid in pids.items():
         raw = map_ / f"{naam}-{clients}.raw"
-        opname = neem_op(pid, seconden * 0.8, raw)
+        opname = neem_op(pid, seconden + _OPSTART, raw)
         if opname is not None:
             opnames.append((opname, raw))
     return opnames
