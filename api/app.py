@@ -33,7 +33,6 @@ from api.routers import (
     signalen,
     toegangslog,
 )
-from api.snelpad import Opdrachtroutes, Snelpad
 from application.service import Zorgroute
 from infrastructure.logging import configure_logging
 from infrastructure.persistence import database_bereikbaar, eventsourcing_env
@@ -274,11 +273,6 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
     if settings.docs:  # last: the API's own routes are tried first
         voeg_docs_toe(app)
     # Added last = outermost: every answer, a 413 too, gets a request id and a log line.
-    # Innermost of ours, the command routes' short way in (api/snelpad.py); their table is
-    # built now, so that a route it cannot feed stops the app at start-up.
-    app.add_middleware(
-        Snelpad, fastapi=app, routes=Opdrachtroutes([signalen.router, commandos.router])
-    )
     app.add_middleware(DatabasewachtMiddleware)
     app.add_middleware(BodyLimietMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
