@@ -259,7 +259,9 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
     app.add_exception_handler(NietGereed, _niet_gereed)
     app.add_exception_handler(NogNietBijgewerkt, _nog_niet_bijgewerkt)
 
-    app.include_router(health.router)
+    # FastAPI tries the routes in this order, each included router twice for the one that
+    # matches (once to find it, once inside it): the commands, the bulk of the requests,
+    # come first; the probes, a few a minute, last.
     for router in (
         signalen.router,
         commandos.router,
@@ -268,6 +270,7 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
         audit.router,
         toegangslog.router,
         projecties.router,
+        health.router,
     ):
         app.include_router(router)
     if settings.docs:  # last: the API's own routes are tried first
