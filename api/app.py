@@ -36,7 +36,6 @@ from api.routers import (
     toegangslog,
 )
 from api.samenstelling import bouw_runner, bouw_service, sluit_runner, sluit_service
-from api.snelpad import Opdrachtroutes, Snelpad
 from application.service import Zorgroute
 from infrastructure.logging import configure_logging
 from infrastructure.persistence import database_bereikbaar
@@ -243,7 +242,9 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
     app.add_exception_handler(NietGereed, _niet_gereed)
     app.add_exception_handler(NogNietBijgewerkt, _nog_niet_bijgewerkt)
 
-    app.include_router(health.router)
+    # FastAPI tries the routes in this order, each included router twice for the one that
+    # matches (once to find it, once inside it): the commands, the bulk of the requests,
+    # come first; the probes, a few a minute, last.
     for router in (
         signalen.router,
         commandos.router,
@@ -252,16 +253,12 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
         audit.router,
         toegangslog.router,
         projecties.router,
+        health.router,
     ):
         app.include_router(router)
     if settings.docs:  # last: the API's own routes are tried first
         voeg_docs_toe(app)
     # Added last = outermost: every answer, a 413 too, gets a request id and a log line.
-    # Innermost of ours, the command routes' short way in (api/snelpad.py); their table is
-    # built now, so that a route it cannot feed stops the app at start-up.
-    app.add_middleware(
-        Snelpad, fastapi=app, routes=Opdrachtroutes([signalen.router, commandos.router])
-    )
     app.add_middleware(DatabasewachtMiddleware)
     app.add_middleware(BodyLimietMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(

@@ -2,11 +2,11 @@
 the actor (from the token, never from the body), `If-Match`, `Idempotency-Key` and the
 NEN 7513 headers.
 
-Read in one dependency whose only parameter is the request. Declared as FastAPI
-parameters (a security scheme and five headers) they cost the framework ~16 parameter
-resolutions per command, about a fifth of its CPU (bench/README.md). They are checked
-as FastAPI would check them (api/koppen.py) and listed in the OpenAPI document as FastAPI
-would list them, through the route's `openapi_extra` (`OPENAPI`).
+Read in one dependency whose only parameter is the request: declared as FastAPI
+parameters (a security scheme and five headers), each would be one more parameter for
+FastAPI to resolve on every command (bench/README.md). They are checked as FastAPI would
+check them (api/koppen.py) and listed in the OpenAPI document as FastAPI would list them,
+through the route's `openapi_extra` (`OPENAPI`).
 """
 
 from __future__ import annotations

@@ -22,15 +22,15 @@ def beantwoord(request: Request, resultaat: Resultaat) -> Response:
     with its status (201 new / 200 existing), and the file's ETag and Location.
 
     Written here as JSON, not through `response_model`, which would validate the answer
-    again (about a twentieth of a command's CPU); the routes still declare
-    `CommandoAntwoord`, and tests/e2e hold the answers to it.
+    again; the routes still declare `CommandoAntwoord`, and tests/e2e hold the answers
+    to it.
 
     Command routes are `async def`: the command's steps run on the event loop and only
     its save is awaited (application/stappen.py), instead of a hand-off to the thread
-    pool and back per request (bench.plafond: 0.21 against 0.10 ms of CPU a request)."""
+    pool and back per request (bench.plafond measures both, bench/README.md)."""
     body = resultaat.antwoord()
-    # Written out rather than `request.url_for`, which walks every route of the app (a
-    # twentieth of a command's CPU); tests/e2e/test_route.py holds it to that route.
+    # Written out rather than `request.url_for`, which walks every route of the app;
+    # tests/e2e/test_route.py holds it to that route.
     plek = f"{request.scope.get('root_path', '')}{API_PREFIX}/casussen/{body['casus_id']}"
     koppen = {"Location": plek}
     if resultaat.toon_versie:  # the version only for whoever may read the file
