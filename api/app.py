@@ -36,7 +36,8 @@ from api.routers import (
 from api.snelpad import Opdrachtroutes, Snelpad
 from application.service import Zorgroute
 from infrastructure.logging import configure_logging
-from infrastructure.persistence import database_bereikbaar, eventsourcing_env
+from infrastructure.opslag import Eventsourcingopslag, bouw_opslag
+from infrastructure.persistence import database_bereikbaar
 from infrastructure.settings import Settings
 from infrastructure.toegangslog import Toegangslog
 from projections.samenstelling import bouw_runner
@@ -97,7 +98,7 @@ class _Weergaven:
     def _poging(self) -> bool:
         service: Zorgroute = self.app.state.service
         try:
-            runner = bouw_runner(self.settings, service)
+            runner = bouw_runner(self.settings, _opslag_van(service).app)
             if self.settings.projecties_in_proces:
                 runner.start()
         except Exception as fout:
@@ -126,10 +127,18 @@ def _bouw_service(settings: Settings) -> Zorgroute:
     toegangslog = Toegangslog.van_settings(settings)
     toegangslog.installeer()
     return Zorgroute(
-        env=eventsourcing_env(settings),
+        bouw_opslag(settings),
         id_sleutel=settings.id_sleutel_bytes(),
         toegangslog=toegangslog,
     )
+
+
+def _opslag_van(service: Zorgroute) -> Eventsourcingopslag:
+    """The storage adapter this root built (`bouw_opslag`) under the service's port."""
+    opslag = service.opslag
+    if not isinstance(opslag, Eventsourcingopslag):
+        raise TypeError("de dienst heeft geen opslag van bouw_opslag")
+    return opslag
 
 
 def _sluit_service(service: Zorgroute) -> None:
@@ -205,8 +214,9 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
 
                 stoppen.push_async_callback(sluit_gebouwd)
             # Commands are saved on this loop where the database allows (PostgreSQL).
-            await gebouwd.open_op_lus()
-            stoppen.push_async_callback(gebouwd.sluit_op_lus)
+            opslag = _opslag_van(gebouwd)
+            await opslag.open_op_lus()
+            stoppen.push_async_callback(opslag.sluit_op_lus)
             app.state.service = gebouwd
             stoppen.callback(setattr, app.state, "service", None)
             weergaven = _Weergaven(app, settings)

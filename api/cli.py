@@ -187,14 +187,14 @@ def seed_demo() -> None:
     from api import demo
     from application.service import Zorgroute
     from domain.waarden import NIVEAUS
-    from infrastructure.persistence import eventsourcing_env
+    from infrastructure.opslag import bouw_opslag
 
     settings = _settings()
     try:
         id_sleutel = settings.id_sleutel_bytes()
     except ConfiguratieFout as fout:
         _stop(f"kan de demo-school niet aanmaken: {fout}.")
-    service = Zorgroute(env=eventsourcing_env(settings), id_sleutel=id_sleutel)
+    service = Zorgroute(bouw_opslag(settings), id_sleutel=id_sleutel)
     try:
         if demo.is_geseed(service):
             typer.echo(f"Demo-school {demo.SCHOOL} is er al; er is niets toegevoegd.")

@@ -20,25 +20,24 @@ projecties_app = typer.Typer(
 
 @contextmanager
 def _runner(settings: Settings) -> Iterator[object]:
-    from application.service import Zorgroute
     from infrastructure.logging import configure_logging
-    from infrastructure.persistence import eventsourcing_env
+    from infrastructure.opslag import bouw_opslag
     from projections.samenstelling import bouw_runner
 
     configure_logging(settings.log_level)
     try:
-        id_sleutel = settings.id_sleutel_bytes()
+        settings.id_sleutel_bytes()
     except ConfiguratieFout as fout:
         typer.echo(f"zorgroute: {fout}", err=True)
         raise typer.Exit(2) from None
-    service = Zorgroute(env=eventsourcing_env(settings), id_sleutel=id_sleutel)
-    runner = bouw_runner(settings, service)
+    opslag = bouw_opslag(settings)
+    runner = bouw_runner(settings, opslag.app)
     try:
         yield runner
     finally:
         runner.stop()
         runner.opslag.sluit()
-        service.close()
+        opslag.sluit()
 
 
 def projector(settings: Settings) -> None:

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from unittest import mock
 
+from application.poorten import Bewaar, Stappen
 from application.service import Zorgroute
 from domain.casus import Casus
 from domain.identiteit import casus_id_voor
@@ -222,8 +223,17 @@ def genereer(
                 telling.per_niveau.get(route.casus.niveau, 0) + 1
             )
             if len(wachtrij) >= per_save:
-                service.save(*wachtrij)
+                _bewaar(service, wachtrij)
                 wachtrij = []
     if wachtrij:
-        service.save(*wachtrij)
+        _bewaar(service, wachtrij)
     return telling
+
+
+def _bewaar(service: Zorgroute, casussen: list[Casus]) -> None:
+    """Store the files' events in one save, through the service's storage port."""
+
+    def stappen() -> Stappen[None]:
+        yield Bewaar([e for c in casussen for e in c.collect_events()])
+
+    service.opslag.voer_uit(stappen())

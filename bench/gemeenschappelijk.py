@@ -15,7 +15,7 @@ import psycopg
 from pydantic import SecretStr
 
 from application.service import Zorgroute
-from infrastructure.persistence import eventsourcing_env
+from infrastructure.opslag import bouw_opslag
 from infrastructure.settings import Settings
 
 STANDAARD_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -50,9 +50,7 @@ def settings_voor(database_url: str, schema: str | None, *, nieuw: bool) -> Sett
 
 
 def service_voor(settings: Settings, **extra: Any) -> Zorgroute:
-    return Zorgroute(
-        env=eventsourcing_env(settings), id_sleutel=settings.id_sleutel_bytes(), **extra
-    )
+    return Zorgroute(bouw_opslag(settings), id_sleutel=settings.id_sleutel_bytes(), **extra)
 
 
 def schema_van(url: str) -> str | None:

@@ -26,7 +26,7 @@ def beantwoord(request: Request, resultaat: Resultaat) -> Response:
     `CommandoAntwoord`, and tests/e2e hold the answers to it.
 
     Command routes are `async def`: the command's steps run on the event loop and only
-    its save is awaited (application/stappen.py), instead of a hand-off to the thread
+    its save is awaited (application/poorten.py), instead of a hand-off to the thread
     pool and back per request (bench.plafond: 0.21 against 0.10 ms of CPU a request)."""
     body = resultaat.antwoord()
     # Written out rather than `request.url_for`, which walks every route of the app (a

@@ -10,6 +10,7 @@ import pytest
 
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
+from infrastructure.opslag import Eventsourcingopslag, bouw_opslag
 from infrastructure.persistence import eventsourcing_env
 from infrastructure.settings import Settings
 from infrastructure.toegangslog import Toegangslog
@@ -20,7 +21,7 @@ from projections.samenstelling import weergave_opslag
 
 
 def maak_service(settings: Settings) -> Zorgroute:
-    return Zorgroute(env=eventsourcing_env(settings), id_sleutel=settings.id_sleutel_bytes())
+    return Zorgroute(bouw_opslag(settings), id_sleutel=settings.id_sleutel_bytes())
 
 
 @pytest.fixture
@@ -110,8 +111,8 @@ def twee(settings: Settings) -> Iterator[tuple[Zorgroute, Zorgroute]]:
 def twee_met_log(settings: Settings, log: Toegangslog) -> Iterator[tuple[Zorgroute, Zorgroute]]:
     """Two service instances (as two API workers) on one database and one access log."""
     env, sleutel = eventsourcing_env(settings), settings.id_sleutel_bytes()
-    a = Zorgroute(env=env, id_sleutel=sleutel, toegangslog=log)
-    b = Zorgroute(env=env, id_sleutel=sleutel, toegangslog=log)
+    a = Zorgroute(Eventsourcingopslag(env), id_sleutel=sleutel, toegangslog=log)
+    b = Zorgroute(Eventsourcingopslag(env), id_sleutel=sleutel, toegangslog=log)
     try:
         yield a, b
     finally:

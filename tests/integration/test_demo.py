@@ -22,14 +22,14 @@ from domain.waarden import NIVEAUS
 
 def alle_dossiers(service: Zorgroute) -> list[dict[str, Any]]:
     """Every file in the store, found from the event log rather than from the demo's plan."""
-    geopend = service.recorder.select_notifications(
+    geopend = service.opslag.recorder.select_notifications(
         start=1, limit=1_000_000, topics=["zorgroute:CasusGeopend"]
     )
     return [service.lees(ZORGCOORDINATOR, n.originator_id) for n in geopend]  # type: ignore[arg-type]
 
 
 def laatste_positie(service: Zorgroute) -> int:
-    return service.recorder.max_notification_id() or 0
+    return service.opslag.recorder.max_notification_id() or 0
 
 
 def test_demo_school_spreads_over_every_level_and_state(service: Zorgroute) -> None:

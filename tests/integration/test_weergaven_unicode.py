@@ -168,7 +168,7 @@ def voer_uit(service: Zorgroute, wie: Gebruiker, stappen: list[tuple[str, dict[s
     casus_id = None
     opgeslagen = 0
     for handeling, gegevens in stappen:
-        voor = service.recorder.max_notification_id() or 0
+        voor = service.opslag.recorder.max_notification_id() or 0
         try:
             if handeling == "signalen":
                 resultaat = service.meld_signaal(wie, gegevens, casus_id=casus_id)
@@ -177,14 +177,14 @@ def voer_uit(service: Zorgroute, wie: Gebruiker, stappen: list[tuple[str, dict[s
             else:
                 resultaat = service.handel(wie, casus_id, handeling, gegevens)
         except DomeinFout:
-            assert (service.recorder.max_notification_id() or 0) == voor
+            assert (service.opslag.recorder.max_notification_id() or 0) == voor
             continue
         except (TypeError, ValueError):
             if not (
                 _bevat_surrogaat(gegevens) or _bevat_surrogaat([wie.sub, wie.naam, wie.school])
             ):
                 raise
-            assert (service.recorder.max_notification_id() or 0) == voor
+            assert (service.opslag.recorder.max_notification_id() or 0) == voor
             continue
         casus_id = resultaat.casus_id
         opgeslagen += 1
