@@ -69,7 +69,9 @@ class Weergaven:
     opslag: Opslag
 
     def runner(self, *projecties: Projectie, batch: int = 500) -> Projectierunner:
-        runner = Projectierunner(self.service, self.opslag, list(projecties), batch=batch)
+        runner = Projectierunner(
+            self.service.opslag.app, self.opslag, list(projecties), batch=batch
+        )
         runner.installeer()
         return runner
 

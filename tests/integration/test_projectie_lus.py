@@ -197,7 +197,7 @@ def test_projectors_starting_together_on_a_new_schema_all_get_their_tables(
     def installeer() -> None:
         opslag = weergave_opslag(settings)
         try:
-            Projectierunner(weergaven.service, opslag, alle_projecties()).installeer()
+            Projectierunner(weergaven.service.opslag.app, opslag, alle_projecties()).installeer()
         finally:
             opslag.sluit()
 

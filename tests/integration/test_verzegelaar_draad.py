@@ -18,7 +18,7 @@ def test_a_started_runner_seals_the_events_with_the_deployments_key(settings: Se
     met_sleutel = settings.model_copy(update={"keten_sleutel": SecretStr("k" * 32)})
     installeer(met_sleutel)
     service = maak_service(met_sleutel)
-    runner = bouw_runner(met_sleutel, service)
+    runner = bouw_runner(met_sleutel, service.opslag.app)
     try:
         service.meld_signaal(ZORGCOORDINATOR, signaal())
         runner.start()
@@ -37,7 +37,7 @@ def test_a_started_runner_seals_the_events_with_the_deployments_key(settings: Se
 
 def test_without_a_key_the_runner_starts_no_sealer(settings: Settings) -> None:
     service = maak_service(settings)
-    runner = bouw_runner(settings, service)
+    runner = bouw_runner(settings, service.opslag.app)
     try:
         runner.start()
         assert "zegels" not in {d.name for d in threading.enumerate()}

@@ -204,7 +204,7 @@ def alle_actief(runner: Projectierunner) -> None:
 @pytest.fixture
 def opzet(settings: Settings) -> Iterator[tuple[Zorgroute, Projectierunner]]:
     service = maak_service(settings)
-    runner = bouw_runner(settings, service)
+    runner = bouw_runner(settings, service.opslag.app)
     try:
         yield service, runner
     finally:
