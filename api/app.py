@@ -214,9 +214,10 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
 
                 stoppen.push_async_callback(sluit_gebouwd)
             # Commands are saved on this loop where the database allows (PostgreSQL).
-            opslag = _opslag_van(gebouwd)
-            await opslag.open_op_lus()
-            stoppen.push_async_callback(opslag.sluit_op_lus)
+            opslag = getattr(gebouwd, "opslag", None)
+            if isinstance(opslag, Eventsourcingopslag):
+                await opslag.open_op_lus()
+                stoppen.push_async_callback(opslag.sluit_op_lus)
             app.state.service = gebouwd
             stoppen.callback(setattr, app.state, "service", None)
             weergaven = _Weergaven(app, settings)

@@ -24,7 +24,8 @@ T = TypeVar("T")
 class Bewaar:
     """Store these events, and with them in the same transaction these request keys (by
     which a command recognises its own commit after a lost reply); the answer is the log
-    position of the last of them. A lost race for a version raises IntegrityError."""
+    position of the last of them. A lost race for a version (or a key) raises
+    `PlaatsBezet`."""
 
     gebeurtenissen: Sequence[Any]
     sleutels: Sequence[UUID] = ()
@@ -44,6 +45,12 @@ class Wacht:
 
 Stap = Bewaar | Blokkerend | Wacht
 Stappen = Generator[Stap, Any, T]
+
+
+class PlaatsBezet(Exception):
+    """A save found the file's next version, or the idempotency key, already stored:
+    someone else won the race, or this very command did when the reply to its commit was
+    lost and the store tried again (then its request key is there)."""
 
 
 class OpslagGesloten(Exception):

@@ -3,7 +3,7 @@ race for the next version was lost.
 
 A command is written as steps (application/poorten.py), which the storage adapter
 carries out in a thread or on the API's event loop. A save that loses the race for a
-version (IntegrityError) is retried on fresh state, so rules are checked again against
+version (`PlaatsBezet`) is retried on fresh state, so rules are checked again against
 what really happened; with `If-Match` the caller asked for exactly one version, so a
 lost race is a `VersieConflict` instead. The file comes from this process's own last
 stored copy when the store keeps one (`Dossieropslag.neem_kopie`): no query, and safe
@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar
 from uuid import UUID
 
 import pydantic
-from eventsourcing.persistence import IntegrityError
 
 from application.fouten import (
     CasusNietGevonden,
@@ -33,7 +32,7 @@ from application.fouten import (
 )
 from application.gebruiker import Gebruiker
 from application.idempotentie import IdempotentieSleutel, idempotentie_id, vingerafdruk
-from application.poorten import Bewaar, Blokkerend, Dossieropslag, Stappen, Wacht
+from application.poorten import Bewaar, Blokkerend, Dossieropslag, PlaatsBezet, Stappen, Wacht
 from application.resultaat import Resultaat
 from application.toegang import DossierFeiten, ziet_versie
 from application.toegangslog import Bron
@@ -94,7 +93,7 @@ class Wijzigen:
             if eerder is not None:
                 return cast(Resultaat, eerder)
         # Without the client's key, one of the server's (per attempt: an attempt whose
-        # key is not found after its IntegrityError did not commit, and a key that
+        # key is not found after its PlaatsBezet did not commit, and a key that
         # happened to be taken costs one more attempt, not all of them).
         vers = False
         for poging in range(MAX_POGINGEN):
@@ -162,7 +161,7 @@ class Wijzigen:
                 positie = yield Bewaar(
                     self._gebeurtenissen(*te_bewaren), () if sleutel is None else (sleutel,)
                 )
-            except IntegrityError:
+            except PlaatsBezet:
                 # Someone else won the race: for this key (answer as they were answered)
                 # or for this file's next version (try again on what they wrote). That
                 # someone may be this command itself, when its commit's reply was lost

@@ -17,9 +17,9 @@ from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from application.poorten import Stappen
+from application.poorten import PlaatsBezet, Stappen
 from domain.casus import Casus
 from infrastructure.opslag.cache import Dossiercache
 from infrastructure.opslag.groepscommit import GroepsCommit
@@ -85,10 +85,18 @@ class Eventsourcingopslag:
         return await voer_uit_async(stappen, self._bewaar_async)
 
     def _bewaar(self, gebeurtenissen: Sequence[Any], sleutels: Sequence[UUID]) -> int:
-        return max(self.groepscommit.bewaar(gebeurtenissen, sleutels), default=0)
+        try:
+            posities = self.groepscommit.bewaar(gebeurtenissen, sleutels)
+        except IntegrityError as fout:
+            raise PlaatsBezet from fout
+        return max(posities, default=0)
 
     async def _bewaar_async(self, gebeurtenissen: Sequence[Any], sleutels: Sequence[UUID]) -> int:
-        return max(await self.groepscommit.bewaar_async(gebeurtenissen, sleutels), default=0)
+        try:
+            posities = await self.groepscommit.bewaar_async(gebeurtenissen, sleutels)
+        except IntegrityError as fout:
+            raise PlaatsBezet from fout
+        return max(posities, default=0)
 
     def _opslaan(self, gebeurtenissen: Sequence[Any], sleutels: Sequence[UUID]) -> list[int]:
         """One transaction, by the library's own `save` (request keys where kept)."""
