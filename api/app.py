@@ -1,4 +1,5 @@
-"""The composition root: settings → logging → event store → service → HTTP.
+"""The app factory: settings → logging → service (from the composition root,
+api/samenstelling.py) → HTTP.
 
 Nothing connects at import time; the service (and with it the database pool) is built
 in the lifespan, so importing the app for its OpenAPI document touches no database.
@@ -21,8 +22,9 @@ from fastapi.responses import JSONResponse
 from api.databasewacht import Databasewacht, DatabasewachtMiddleware
 from api.deps import NietGereed, NogNietBijgewerkt
 from api.documentatie import voeg_docs_toe
+from api.foutafhandeling import registreer_foutafhandeling
 from api.middleware import ZONDER_LIMIET, BodyLimietMiddleware, VerzoekMiddleware
-from api.problemen import MEDIA_TYPE, fout_antwoorden, probleem, registreer_foutafhandeling
+from api.problemen import MEDIA_TYPE, fout_antwoorden, probleem
 from api.routers import (
     audit,
     casussen,
@@ -33,14 +35,13 @@ from api.routers import (
     signalen,
     toegangslog,
 )
+from api.samenstelling import bouw_runner, bouw_service, sluit_runner, sluit_service
 from api.snelpad import Opdrachtroutes, Snelpad
 from application.service import Zorgroute
 from infrastructure.logging import configure_logging
-from infrastructure.opslag import Eventsourcingopslag, bouw_opslag
+from infrastructure.opslag import Eventsourcingopslag
 from infrastructure.persistence import database_bereikbaar
 from infrastructure.settings import Settings
-from infrastructure.toegangslog import Toegangslog
-from projections.samenstelling import bouw_runner
 
 log = structlog.get_logger("zorgroute.api")
 
@@ -98,7 +99,7 @@ class _Weergaven:
     def _poging(self) -> bool:
         service: Zorgroute = self.app.state.service
         try:
-            runner = bouw_runner(self.settings, _opslag_van(service).app)
+            runner = bouw_runner(self.settings, service)
             if self.settings.projecties_in_proces:
                 runner.start()
         except Exception as fout:
@@ -116,36 +117,10 @@ class _Weergaven:
         runner, self.app.state.runner = self.app.state.runner, None
         if runner is None:
             return
-        runner.stop()
-        runner.opslag.sluit()
+        sluit_runner(runner)
         service: Zorgroute | None = self.app.state.service
         if service is not None and runner.wek in service.na_opslaan:
             service.na_opslaan.remove(runner.wek)
-
-
-def _bouw_service(settings: Settings) -> Zorgroute:
-    toegangslog = Toegangslog.van_settings(settings)
-    toegangslog.installeer()
-    return Zorgroute(
-        bouw_opslag(settings),
-        id_sleutel=settings.id_sleutel_bytes(),
-        toegangslog=toegangslog,
-    )
-
-
-def _opslag_van(service: Zorgroute) -> Eventsourcingopslag:
-    """The storage adapter this root built (`bouw_opslag`) under the service's port."""
-    opslag = service.opslag
-    if not isinstance(opslag, Eventsourcingopslag):
-        raise TypeError("de dienst heeft geen opslag van bouw_opslag")
-    return opslag
-
-
-def _sluit_service(service: Zorgroute) -> None:
-    logboek = service.poortwachter.logboek
-    if isinstance(logboek, Toegangslog):
-        logboek.sluit()
-    service.close()
 
 
 _VOOR_ELKE_ROUTE = {
@@ -205,12 +180,12 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
             # passed in belongs to the caller: never closed here (its saves on this loop
             # are switched off again when the app stops).
             gebouwd = (
-                service if service is not None else await run_in_threadpool(_bouw_service, settings)
+                service if service is not None else await run_in_threadpool(bouw_service, settings)
             )
             if service is None:
 
                 async def sluit_gebouwd() -> None:
-                    await run_in_threadpool(_sluit_service, gebouwd)
+                    await run_in_threadpool(sluit_service, gebouwd)
 
                 stoppen.push_async_callback(sluit_gebouwd)
             # Commands are saved on this loop where the database allows (PostgreSQL).

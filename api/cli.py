@@ -185,23 +185,21 @@ def token(
 def seed_demo() -> None:
     """Vul de geconfigureerde database met de demo-school 99XX (eenmalig; daarna niets)."""
     from api import demo
-    from application.service import Zorgroute
+    from api.samenstelling import service_van
     from domain.waarden import NIVEAUS
-    from infrastructure.opslag import bouw_opslag
 
     settings = _settings()
     try:
-        id_sleutel = settings.id_sleutel_bytes()
+        settings.id_sleutel_bytes()
     except ConfiguratieFout as fout:
         _stop(f"kan de demo-school niet aanmaken: {fout}.")
-    service = Zorgroute(bouw_opslag(settings), id_sleutel=id_sleutel)
-    try:
+    # A clock the seed moves to each step's business date, which the events then carry.
+    klok = demo.Demoklok()
+    with service_van(settings, klok=klok) as service:
         if demo.is_geseed(service):
             typer.echo(f"Demo-school {demo.SCHOOL} is er al; er is niets toegevoegd.")
             return
-        samenvatting = demo.seed_demo(service)
-    finally:
-        service.close()
+        samenvatting = demo.seed_demo(service, klok)
     niveaus = ", ".join(f"{n}: {samenvatting.per_niveau.get(n, 0)}" for n in NIVEAUS)
     typer.echo(
         f"Demo-school {demo.SCHOOL} ({demo.SCHOOLNAAM}): {samenvatting.aangemaakt} van "

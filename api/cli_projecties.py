@@ -7,11 +7,14 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from infrastructure.settings import ConfiguratieFout, Settings
+
+if TYPE_CHECKING:
+    from projections.runner import Projectierunner
 
 projecties_app = typer.Typer(
     help="Beheer van de weergaven (projecties).", no_args_is_help=True, add_completion=False
@@ -19,10 +22,9 @@ projecties_app = typer.Typer(
 
 
 @contextmanager
-def _runner(settings: Settings) -> Iterator[object]:
+def _runner(settings: Settings) -> Iterator[Projectierunner]:
+    from api.samenstelling import runner_van
     from infrastructure.logging import configure_logging
-    from infrastructure.opslag import bouw_opslag
-    from projections.samenstelling import bouw_runner
 
     configure_logging(settings.log_level)
     try:
@@ -30,14 +32,8 @@ def _runner(settings: Settings) -> Iterator[object]:
     except ConfiguratieFout as fout:
         typer.echo(f"zorgroute: {fout}", err=True)
         raise typer.Exit(2) from None
-    opslag = bouw_opslag(settings)
-    runner = bouw_runner(settings, opslag.app)
-    try:
+    with runner_van(settings) as runner:
         yield runner
-    finally:
-        runner.stop()
-        runner.opslag.sluit()
-        opslag.sluit()
 
 
 def projector(settings: Settings) -> None:
@@ -47,7 +43,7 @@ def projector(settings: Settings) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     with _runner(settings) as runner:
-        runner.start()  # type: ignore[attr-defined]
+        runner.start()
         typer.echo("Projector draait; stoppen met Ctrl-C.", err=True)
         stop.wait()
 
@@ -59,7 +55,7 @@ def status() -> None:
     from projections import beheer
 
     with _runner(_settings()) as runner:
-        for rij in beheer.status(runner):  # type: ignore[arg-type]
+        for rij in beheer.status(runner):
             regel = (
                 f"{rij['naam']:<15} {rij['status']:<8} positie {rij['positie']:>9}  "
                 f"achter {rij['achterstand']:>7} ({rij['seconden_achter']} s)"
@@ -93,7 +89,7 @@ def rebuild(
         raise typer.Exit(2)
     settings = _settings()
     with _runner(settings) as runner:
-        bekend = list(runner.projecties)  # type: ignore[attr-defined]
+        bekend = list(runner.projecties)
         namen = bekend if alle else [str(naam)]
         onbekend = [n for n in namen if n not in bekend]
         if onbekend:
@@ -109,10 +105,9 @@ def rebuild(
 
             # One pass over the log feeds every chosen view.
             positie = beheer.herbouw_alle(
-                runner,  # type: ignore[arg-type]
+                runner,
                 namen,
                 voortgang,
-                settings=settings,
                 processen=processen,
             )
         typer.echo(f"{', '.join(namen)}: opnieuw opgebouwd tot positie {positie}.")

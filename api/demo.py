@@ -1,15 +1,19 @@
 """The demo school 99XX, "Het Voorbeeldcollege": fictional pupils and staff, real commands.
 
 Every case is built through `Zorgroute.meld_signaal` / `handel`, acting as the staff member
-who would do that step, so the demo data obeys every rule the API enforces. Pupils come
-from a seeded generator; dates are relative to today so the agenda always looks current.
-Seeding skips cases that already exist, so a second run adds nothing.
+who would do that step, so the demo data obeys every rule the API enforces. Each step is
+recorded on its own date: the service runs on a `Demoklok` that the seed moves to it, and
+the events carry the service's time. Pupils come from a seeded generator; dates are
+relative to today so the agenda always looks current. Seeding skips cases that already
+exist, so a second run adds nothing.
 """
 
 from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -28,8 +32,8 @@ from api.demo_scenarios import (
 from application.fouten import CasusNietGevonden
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
-from application.synthetisch import opgenomen_op
 from domain.identiteit import casus_id_voor
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from domain.regels import leeftijd_op
 from domain.waarden import Onderwerp
 
@@ -84,6 +88,24 @@ _SIGNALEN: dict[str, str] = {
 _LEERLING_CATEGORIEEN = [c for c in _SIGNALEN if c != "groepsklimaat"]
 
 
+class Demoklok:
+    """The demo service's clock: the real time, or the moment of the step being recorded."""
+
+    def __init__(self) -> None:
+        self._moment: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self._moment or datetime.now(UTC)
+
+    @contextmanager
+    def op(self, moment: datetime) -> Iterator[None]:
+        self._moment = moment
+        try:
+            yield
+        finally:
+            self._moment = None
+
+
 @dataclass(frozen=True)
 class Leerling:
     leerlingnummer: str
@@ -126,6 +148,7 @@ class _Casus:
     """One case under construction: its subject, its people and its calendar."""
 
     service: Zorgroute
+    klok: Demoklok
     vandaag: date
     onderwerp: dict[str, Any]
     start: date
@@ -160,7 +183,7 @@ class _Casus:
         for rol, handeling, gegevens in stappen:
             wie = self.wie(rol)
             body = {k: self.datum(v) for k, v in gegevens.items()}
-            with opgenomen_op(self.moment(body)):
+            with self.klok.op(self.moment(body)):
                 self._stap(wie, handeling, body)
 
     def _stap(self, wie: Gebruiker, handeling: str, body: dict[str, Any]) -> None:
@@ -171,10 +194,11 @@ class _Casus:
             categorie = body.pop("categorie", None) or gevarieerd
             body |= {"onderwerp": self.onderwerp, "categorieen": [categorie]}
             body |= {"omschrijving": _SIGNALEN[categorie], "bron": _BRON[wie.rol]}
-            self.casus_id = self.service.meld_signaal(wie, body).casus_id
+            signaal = SignaalVerzoek.model_validate(body)
+            self.casus_id = self.service.meld_signaal(wie, signaal).casus_id
         else:
             assert self.casus_id is not None, "een scenario begint met een signaal"
-            self.service.handel(wie, self.casus_id, handeling, body)
+            self.service.handel(wie, self.casus_id, opdracht_voor(handeling, body))
 
 
 _BRON = {"docent": "docent", "mentor": "mentor", "zorgcoordinator": "medewerker"}
@@ -192,12 +216,21 @@ class DemoSamenvatting:
     heropend: int = 0
 
 
-def _plan(vandaag: date) -> list[tuple[Scenario, dict[str, Any]]]:
-    """Which subject gets which scenario; the 16+ case takes a pupil who is 16 by then."""
+@dataclass(frozen=True)
+class _Gepland:
+    scenario: Scenario
+    onderwerp: dict[str, Any]
+    start: date  # the first signal's date, so the school year its file belongs to
+    regiehouder: Gebruiker
+
+
+def _plan(vandaag: date) -> list[_Gepland]:
+    """Which subject gets which scenario, from when; the 16+ case takes a pupil who is 16
+    by then."""
     rng = random.Random(ZAAD + 1)
     pool = leerlingen(vandaag)
     rng.shuffle(pool)
-    # Consent is given at most ~130 days ago (see seed_demo's start dates).
+    # Consent is given at most ~130 days ago (see the start dates below).
     vroegst = vandaag - timedelta(days=150)
     oud = next(lln for lln in pool if leeftijd_op(lln.geboortedatum, vroegst) >= 16)
     pool.remove(oud)
@@ -207,13 +240,19 @@ def _plan(vandaag: date) -> list[tuple[Scenario, dict[str, Any]]]:
     for scenario, klas in KLAS_SCENARIOS:
         klas_info = {"klas": klas, "afdeling": AFDELINGEN[klas[0]], "leerjaar": int(klas[1])}
         plan.append((scenario, {"type": "klas", **klas_info}))
-    return plan
+    rng = random.Random(ZAAD + 2)
+    gepland = []
+    for scenario, onderwerp in plan:
+        start = vandaag - timedelta(days=rng.randint(62, 150))
+        gepland.append(_Gepland(scenario, onderwerp, start, rng.choice((ORTHOPEDAGOOG, SMW))))
+    return gepland
 
 
-def _casus_id(service: Zorgroute, onderwerp: dict[str, Any]) -> UUID:
+def _casus_id(service: Zorgroute, gepland: _Gepland) -> UUID:
+    # The file's id as its first signal derives it, on the service's today then.
     # The service has no public "id for this subject" yet; the key stays inside the process.
     sleutel: bytes = service._id_sleutel
-    return casus_id_voor(sleutel, SCHOOL, Onderwerp(**onderwerp), service.vandaag())
+    return casus_id_voor(sleutel, SCHOOL, Onderwerp(**gepland.onderwerp), gepland.start)
 
 
 def _bestaat(service: Zorgroute, casus_id: UUID) -> bool:
@@ -227,21 +266,21 @@ def _bestaat(service: Zorgroute, casus_id: UUID) -> bool:
 def is_geseed(service: Zorgroute) -> bool:
     """True when every demo case of this school year is already in the database."""
     plan = _plan(service.vandaag())
-    return all(_bestaat(service, _casus_id(service, onderwerp)) for _, onderwerp in plan)
+    return all(_bestaat(service, _casus_id(service, gepland)) for gepland in plan)
 
 
-def seed_demo(service: Zorgroute) -> DemoSamenvatting:
-    """Build the demo school's cases that are not there yet, and summarise all of them."""
+def seed_demo(service: Zorgroute, klok: Demoklok) -> DemoSamenvatting:
+    """Build the demo school's cases that are not there yet, and summarise all of them.
+    `klok` is the clock `service` was built with: each step moves it to its own date."""
     vandaag = service.vandaag()
-    rng = random.Random(ZAAD + 2)
     aangemaakt = 0
     standen: list[dict[str, Any]] = []
-    for scenario, onderwerp in _plan(vandaag):
-        casus_id = _casus_id(service, onderwerp)
-        start = vandaag - timedelta(days=rng.randint(62, 150))
-        regiehouder = rng.choice((ORTHOPEDAGOOG, SMW))
+    for gepland in _plan(vandaag):
+        casus_id = _casus_id(service, gepland)
         if not _bestaat(service, casus_id):
-            _Casus(service, vandaag, onderwerp, start, regiehouder).voer_uit(scenario)
+            _Casus(
+                service, klok, vandaag, gepland.onderwerp, gepland.start, gepland.regiehouder
+            ).voer_uit(gepland.scenario)
             aangemaakt += 1
         standen.append(service.lees(ZORGCOORDINATOR, casus_id))
     return DemoSamenvatting(

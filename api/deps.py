@@ -141,7 +141,7 @@ def _na(meer: str = "") -> Any:
 def _einde_van_het_log(runner: Projectierunner, na: int | None) -> int:
     """The end of the log now. A `na` past it was never handed out by a command: waiting
     for it could not help, so it is bad input rather than a view lagging behind."""
-    einde = runner.app.recorder.max_notification_id() or 0
+    einde = runner.gebeurtenislog.einde()
     if na is not None and na > einde:
         raise _ongeldige_header("na", "deze logpositie bestaat niet", plek="query")
     return int(einde)

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.koppen import koppen_van
 from api.problemen import interne_fout, probleem, te_groot
-from infrastructure.logging import Toegangsregel
+from infrastructure.logging import Verzoekregel
 
 LOG_SCOPE_SLEUTEL = "zorgroute.log"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
@@ -45,7 +45,7 @@ def _request_id(scope: Scope) -> str:
     # Ours: 32 random hex digits, as uuid4().hex. An id has to be unique, not secret:
     # `random` (seeded from the OS, and again in a forked child) instead of os.urandom,
     # whose system call let the group commit's thread take the GIL on every request
-    # (~5 % of a command's CPU in bench.inproces).
+    # (bench/README.md).
     return gegeven if _REQUEST_ID.fullmatch(gegeven) else f"{random.getrandbits(128):032x}"
 
 
@@ -141,7 +141,7 @@ class VerzoekMiddleware:
         # Built once, when the app builds its middleware (after `create_app` configured
         # logging), instead of by the module's lazy proxy on every call.
         self._log = logger.bind()
-        self._regel = Toegangsregel()
+        self._verzoekregel = Verzoekregel()
         self._max_header_bytes = max_header_bytes
         self._pogingen = Pogingen(max_mislukt) if max_mislukt > 0 else None
 
@@ -227,7 +227,7 @@ class VerzoekMiddleware:
         finally:
             if geweigerd_token and self._pogingen is not None:
                 self._pogingen.mislukt(_adres(scope), time.monotonic())
-            self._regel.schrijf(
+            self._verzoekregel.schrijf(
                 {
                     "method": scope["method"],
                     "path": _route_sjabloon(scope),

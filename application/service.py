@@ -3,28 +3,26 @@ every read is scoped to the caller's school (`Lezen`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import pydantic
-
 from application.fouten import CasusNietGevonden, OngeldigeInvoer
 from application.gebruiker import Gebruiker
-from application.handelingen import HANDELINGEN, MET_PEILDATUM
 from application.inzage import Poortwachter
 from application.lezen import Lezen
 from application.poorten import Dossieropslag, Stappen
 from application.resultaat import Resultaat
 from application.toegang import ziet_naam, ziet_versie
 from application.toegangslog import Bron, Toegangslogboek
-from application.wijzigen import Wijzigen, in_draad, velden_van
+from application.wijzigen import Wijzigen, in_draad
 from application.zicht import feiten_van, feiten_van_nieuw
-from domain.casus import Casus
+from domain.casus import Casus, op_klok
 from domain.identiteit import casus_id_voor
-from domain.waarden import Onderwerp
+from domain.invoer import Verzoek
+from domain.opdrachten import SIGNAAL, SignaalOpDossierVerzoek
 
 NEDERLAND = ZoneInfo("Europe/Amsterdam")
 
@@ -57,12 +55,29 @@ class Zorgroute(Wijzigen, Lezen):
     def vandaag(self) -> date:
         return self._klok().astimezone(NEDERLAND).date()
 
+    def _wijzig(
+        self,
+        gebruiker: Gebruiker,
+        casus_id: UUID,
+        actie: Callable[[Casus | None], Casus],
+        **opties: Any,
+    ) -> Stappen[Resultaat]:
+        """Every command's events carry the time of the service's clock, as its "today"
+        does (the demo seed records its history through a clock it moves)."""
+
+        def op_eigen_klok(casus: Casus | None) -> Casus:
+            # Only around the domain call: the steps between may run in another context.
+            with op_klok(self._klok):
+                return actie(casus)
+
+        return (yield from super()._wijzig(gebruiker, casus_id, op_eigen_klok, **opties))
+
     # ---- commands ----------------------------------------------------------------------
 
     def meld_signaal_stappen(
         self,
         gebruiker: Gebruiker,
-        gegevens: Mapping[str, Any],
+        verzoek: SignaalOpDossierVerzoek,
         *,
         casus_id: UUID | None = None,
         verwachte_versie: int | None = None,
@@ -73,8 +88,7 @@ class Zorgroute(Wijzigen, Lezen):
         path (`casus_id`). Access is decided before anything about the file is looked at,
         and the answer names only what the caller may read (docs/toegang.md)."""
         school = self._school(gebruiker)
-        velden = dict(gegevens)
-        onderwerp = self._onderwerp(velden.pop("onderwerp", None))
+        onderwerp = verzoek.onderwerp.waarde() if verzoek.onderwerp is not None else None
         op_pad = casus_id is not None
         afgeleid = (
             casus_id_voor(self._id_sleutel, school, onderwerp, self.vandaag())
@@ -103,12 +117,8 @@ class Zorgroute(Wijzigen, Lezen):
                 )
             elif op_pad and onderwerp is not None:
                 self._onderwerp_bij_pad(gebruiker, casus, afgeleid == doel)
-            casus.meld_signaal(
-                actor=gebruiker.actor,
-                onderwerp=onderwerp or casus.onderwerp,
-                vandaag=self.vandaag(),  # a birth date after today is refused
-                **velden,
-            )
+            # Today from the service's clock: a birth date after it is refused.
+            casus.meld_signaal(verzoek, gebruiker.actor, self.vandaag())
             return casus
 
         return (
@@ -116,7 +126,7 @@ class Zorgroute(Wijzigen, Lezen):
                 gebruiker,
                 casus_id,
                 actie,
-                verzoek=("signalen", str(casus_id), dict(gegevens)),
+                verzoek=(SIGNAAL.segment, str(casus_id), verzoek.gegevens()),
                 verwachte_versie=verwachte_versie,
                 idempotentie_sleutel=idempotentie_sleutel,
                 status=(201, 201),
@@ -147,23 +157,20 @@ class Zorgroute(Wijzigen, Lezen):
         self,
         gebruiker: Gebruiker,
         casus_id: UUID,
-        handeling: str,
-        gegevens: Mapping[str, Any],
+        verzoek: Verzoek,
         *,
         verwachte_versie: int | None = None,
         idempotentie_sleutel: str | None = None,
         bron: Bron | None = None,
     ) -> Stappen[Resultaat]:
-        """One command of the contract (`handeling` as in the URL) on a file, as steps."""
-        methode = HANDELINGEN[handeling]
-        velden = dict(gegevens)
-        if handeling in MET_PEILDATUM:
-            velden[MET_PEILDATUM[handeling]] = self.vandaag()
+        """One command on a known file (its input model says which), as steps."""
 
         def actie(casus: Casus | None) -> Casus:
             if casus is None:
                 raise CasusNietGevonden
-            getattr(casus, methode)(actor=gebruiker.actor, **velden)
+            # Every command gets today from the service's clock: the OPP's evaluation
+            # date is measured from it, the others refuse a date after it.
+            casus.voer_uit(verzoek, gebruiker.actor, self.vandaag())
             return casus
 
         return (
@@ -171,7 +178,7 @@ class Zorgroute(Wijzigen, Lezen):
                 gebruiker,
                 casus_id,
                 actie,
-                verzoek=(handeling, str(casus_id), dict(gegevens)),
+                verzoek=(verzoek.verklaring.segment, str(casus_id), verzoek.gegevens()),
                 verwachte_versie=verwachte_versie,
                 idempotentie_sleutel=idempotentie_sleutel,
                 status=(201, 201),
@@ -187,18 +194,3 @@ class Zorgroute(Wijzigen, Lezen):
     def gereed(self) -> bool:
         """True when the event store answers (for /readyz)."""
         return self.opslag.gereed()
-
-    # ---- helpers -----------------------------------------------------------------------
-
-    @staticmethod
-    def _onderwerp(gegevens: Any) -> Onderwerp | None:
-        if gegevens is None:
-            return None
-        if isinstance(gegevens, Onderwerp):
-            return gegevens
-        try:
-            return Onderwerp(**gegevens)
-        except pydantic.ValidationError as fout:
-            raise OngeldigeInvoer(
-                "Het onderwerp is ongeldig.", velden_van(fout, "onderwerp")
-            ) from fout

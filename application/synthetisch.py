@@ -2,24 +2,25 @@
 
 Every file is built with the domain's own commands (so every rule holds) and saved
 through the application's own mapper, many files per `save()` call. Events are
-recorded *as if* at their business date: the generator moves the library's clock, so
-trends and lead times look like a real school's year. Never used by the service itself.
+recorded *as if* at their business date: the generator hands the events its own clock
+(`domain.casus.op_klok`), so trends and lead times look like a real school's year.
+Never used by the service itself.
 """
 
 from __future__ import annotations
 
-import contextlib
 import random
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from unittest import mock
 
 from application.poorten import Bewaar, Stappen
 from application.service import Zorgroute
-from domain.casus import Casus
+from domain.casus import Casus, op_klok
 from domain.identiteit import casus_id_voor
+from domain.invoer import Verzoek
+from domain.opdrachten import SignaalOpDossierVerzoek
+from domain.verklaring import UITVOERING
 from domain.waarden import Actor, Onderwerp
 
 CATEGORIEEN = (
@@ -28,6 +29,10 @@ CATEGORIEEN = (
     ("middelengebruik", 2),
 )  # fmt: skip
 AFDELINGEN = ("mavo", "havo", "vwo")
+# The aggregate's command methods by name → their input model.
+_MODEL_VAN: dict[str, type[Verzoek]] = {f.__name__: m for m, f in UITVOERING.items()} | {
+    "meld_signaal": SignaalOpDossierVerzoek
+}
 
 
 @dataclass
@@ -35,19 +40,6 @@ class Telling:
     casussen: int = 0
     gebeurtenissen: int = 0
     per_niveau: dict[str, int] = field(default_factory=dict)
-
-
-@contextlib.contextmanager
-def _klok(tijd: Callable[[], datetime]) -> Iterator[None]:
-    # eventsourcing stamps events with its module clock; moving it records history.
-    # Not thread-safe: only for generators that run alone.
-    with mock.patch("eventsourcing.domain.datetime_now_with_tzinfo", tijd):
-        yield
-
-
-def opgenomen_op(moment: datetime) -> contextlib.AbstractContextManager[None]:
-    """Record the events triggered inside as if at `moment` (demo and test data only)."""
-    return _klok(lambda: moment)
 
 
 class _Route:
@@ -73,23 +65,27 @@ class _Route:
         return self.dag
 
     def doe(self, commando: str, actor: Actor | None = None, **velden: Any) -> None:
+        """The aggregate's command by its method's name, its input validated by the
+        command's own model; today is the business date."""
         assert self.casus is not None
-        with _klok(self.nu):
-            getattr(self.casus, commando)(actor=actor or self.mentor, **velden)
+        model = _MODEL_VAN[commando]
+        with op_klok(self.nu):
+            getattr(self.casus, commando)(
+                model.model_validate(velden), actor or self.mentor, self.dag
+            )
 
     def signaal(self, sleutel: bytes) -> None:
         categorie = self.rng.choices([c for c, _ in CATEGORIEEN], [w for _, w in CATEGORIEEN])[0]
         if self.onderwerp.is_klas:
             categorie = "groepsklimaat"
         velden: dict[str, Any] = {
-            "onderwerp": self.onderwerp,
             "categorieen": [categorie],
             "omschrijving": "Synthetisch signaal voor meting.",
             "bron": self.rng.choice(["mentor", "docent", "ouder"]),
         }
         if self.casus is None:
             casus_id = casus_id_voor(sleutel, self.school, self.onderwerp, self.dag)
-            with _klok(self.nu):
+            with op_klok(self.nu):
                 self.casus = Casus(
                     id=casus_id, school=self.school, onderwerp=self.onderwerp,
                     actor=self.mentor, toelichting=None,
@@ -154,7 +150,7 @@ class _Route:
                 "bespreek_in_ozs", actor=regie, datum=self.verder(25, 30), verslag="Besproken."
             )
         if r.random() < 0.2:
-            self.doe("stel_opp_vast", actor=regie, vastgesteld_op=self.dag, uitstroomperspectief="havo",
+            self.doe("stel_opp_vast", actor=regie, uitstroomperspectief="havo",
                      doelen=["Doel"], evaluatiedatum=self.dag + timedelta(days=120),
                      instemming_ouders=True)  # fmt: skip
         self.doe(

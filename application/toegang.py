@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from application.gebruiker import Gebruiker
-
-MEDEWERKERS = ("mentor", "docent", "zorgcoordinator", "teamleider", "intern_begeleider", "zorgteam")
+from domain.opdrachten import OPDRACHTEN
+from domain.verklaring import MEDEWERKERS, REGIEHOUDER, Bevoegdheid
 
 
 @dataclass(frozen=True)
@@ -61,57 +61,13 @@ RELATIES: dict[str, Relatie] = {
     "eigen_signaal": lambda g, f: g.sub in f.signaalgevers,
 }
 
-Regel = tuple[str, tuple[str, ...]]  # (role, relations that must all hold)
-
-
-def _voor(rollen: tuple[str, ...], *relaties: str) -> tuple[Regel, ...]:
-    return tuple((rol, relaties) for rol in rollen)
-
-
-# The regiehouder and the coupled IB are people, not roles: any staff member can be one.
-_REGIEHOUDER = _voor(MEDEWERKERS, "regiehouder")
-_IB = _voor(MEDEWERKERS, "gekoppeld")
-_BETROKKEN: tuple[Regel, ...] = (
-    ("mentor", ("eigen_klas",)),
-    ("zorgcoordinator", ()),
-    ("teamleider", ("eigen_afdeling",)),
-    ("zorgteam", ("ozs_of_hoger",)),
-    *_REGIEHOUDER,
-    *_IB,
-)
+Regel = Bevoegdheid  # (role, relations that must all hold)
 
 # Writes: the brief's table "Who may do what", per command (URL name).
+# Writes: the brief's table "Who may do what", as each command declares it
+# (domain/opdrachten/), by the command's URL segment.
 SCHRIJVEN: dict[str, tuple[Regel, ...]] = {
-    "signalen": _voor(MEDEWERKERS),
-    **dict.fromkeys(
-        (
-            "gesprekken",
-            "ouders-geinformeerd",
-            "kernteam-aanmelding",
-            "kernteambesprekingen",
-            "interventies",
-            "terugkoppelingen",
-        ),
-        _BETROKKEN,
-    ),
-    **dict.fromkeys(
-        ("toestemmingen", "ozs-inbreng"),
-        (("mentor", ("eigen_klas",)), ("zorgcoordinator", ())),
-    ),
-    **dict.fromkeys(
-        ("contactpersoonbesprekingen", "ozs-besprekingen"),
-        (("zorgcoordinator", ()), ("zorgteam", ())),
-    ),
-    **dict.fromkeys(
-        ("regiehouder", "intern-begeleider", "onderwerp-correctie", "anonimiteit-opheffing"),
-        (("zorgcoordinator", ()),),
-    ),
-    **dict.fromkeys(
-        ("handelingsplan", "evaluaties"),
-        (*_REGIEHOUDER, *_IB, ("zorgcoordinator", ()), ("mentor", ("eigen_klas", "onder_ozs"))),
-    ),
-    **dict.fromkeys(("opp", "zat-verwijzing"), (*_REGIEHOUDER, ("zorgcoordinator", ()))),
-    "afsluiting": (*_REGIEHOUDER, ("zorgcoordinator", ()), ("mentor", ("eigen_klas", "onder_ozs"))),
+    m.verklaring.segment: m.verklaring.schrijven for m in OPDRACHTEN
 }
 
 # Reading a file. `extern` and `docent` get a reduced view (see `weergave_voor`).
@@ -121,7 +77,7 @@ LEZEN: tuple[Regel, ...] = (
     ("teamleider", ("eigen_afdeling",)),
     ("intern_begeleider", ("gekoppeld",)),
     ("zorgteam", ("ozs_of_hoger",)),
-    *_REGIEHOUDER,
+    *REGIEHOUDER,
     ("extern", ("zat_met_toestemming", "eigen_organisatie")),
     ("docent", ("eigen_signaal",)),
 )
@@ -160,7 +116,7 @@ OVERZICHTEN: dict[str, tuple[str, ...]] = {
 NAAM_BIJ_ANONIEM: tuple[Regel, ...] = (
     ("mentor", ("eigen_klas",)),
     ("zorgcoordinator", ()),
-    *_REGIEHOUDER,
+    *REGIEHOUDER,
 )
 
 Weergave = Literal["volledig", "extern", "docent"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypedDict, Unpack
 
 Actie = Literal["lezen", "zoeken", "exporteren", "wijzigen", "weigering", "noodtoegang"]
 # `mislukt`: allowed, but the write stored nothing (a broken rule, a stale version, bad input).
@@ -54,6 +54,18 @@ class Toegangsregel:
     reden_noodtoegang: str | None = None
 
 
+class Zoekvraag(TypedDict, total=False):
+    """What a search of the log may narrow on besides the school; each is optional."""
+
+    casus_id: str | None
+    gebruiker: str | None
+    actie: str | None
+    van: datetime | None
+    tot: datetime | None
+    alleen_noodtoegang: bool
+    limiet: int  # the newest this many (1000 when not given)
+
+
 class ToegangslogOnbeschikbaar(Exception):
     """The entry could not be written; the caller must not answer with data."""
 
@@ -65,16 +77,5 @@ class Toegangslogboek(Protocol):
     def schrijf_alle(self, regels: Sequence[Toegangsregel]) -> None:
         """Append entries in one transaction (all or none), or raise."""
 
-    def zoek(
-        self,
-        *,
-        school: str,
-        casus_id: str | None = None,
-        gebruiker: str | None = None,
-        actie: str | None = None,
-        van: datetime | None = None,
-        tot: datetime | None = None,
-        alleen_noodtoegang: bool = False,
-        limiet: int = 1000,
-    ) -> list[dict[str, Any]]:
+    def zoek(self, *, school: str, **vraag: Unpack[Zoekvraag]) -> list[dict[str, Any]]:
         """Entries of one school, newest last, as JSON-ready dicts."""

@@ -1,4 +1,5 @@
-"""What every benchmark shares: a database to measure on, the service, and percentiles."""
+"""What every benchmark shares: a database to measure on, the service (from the
+composition root, api/samenstelling.py), and percentiles."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 import psycopg
 from pydantic import SecretStr
 
+from api.samenstelling import bouw_service
 from application.service import Zorgroute
-from infrastructure.opslag import bouw_opslag
 from infrastructure.settings import Settings
 
 STANDAARD_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -49,8 +50,10 @@ def settings_voor(database_url: str, schema: str | None, *, nieuw: bool) -> Sett
     )
 
 
-def service_voor(settings: Settings, **extra: Any) -> Zorgroute:
-    return Zorgroute(bouw_opslag(settings), id_sleutel=settings.id_sleutel_bytes(), **extra)
+def service_voor(settings: Settings, *, toegangslog: bool = False, **extra: Any) -> Zorgroute:
+    """The service as the app builds it; without its access log unless asked, so that a
+    benchmark of something else does not measure the log's writes."""
+    return bouw_service(settings, toegangslog=toegangslog, **extra)
 
 
 def schema_van(url: str) -> str | None:

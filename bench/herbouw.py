@@ -8,9 +8,9 @@ from __future__ import annotations
 import resource
 import time
 
+from api.samenstelling import bouw_runner
 from bench.gemeenschappelijk import argumenten, service_voor, settings_voor
 from projections import beheer
-from projections.samenstelling import bouw_runner
 
 DOEL_MINIMUM = 20_000  # issue 3
 DOEL = 50_000  # issues 3 and 5
@@ -23,7 +23,7 @@ def herbouw(database_url: str, schema: str, processen: int = 1) -> dict[str, flo
     try:
         aantal = int(service.opslag.recorder.max_notification_id() or 0)
         begin = time.perf_counter()
-        beheer.herbouw_alle(runner, settings=settings, processen=processen)
+        beheer.herbouw_alle(runner, processen=processen)
         duur = time.perf_counter() - begin
     finally:
         runner.opslag.sluit()

@@ -19,6 +19,7 @@ from application.service import Zorgroute
 from bench.gemeenschappelijk import argumenten, percentielen, service_voor, settings_voor
 from domain.casus import Casus
 from domain.identiteit import casus_id_voor
+from domain.opdrachten import SignaalOpDossierVerzoek
 from domain.waarden import Actor, Onderwerp
 
 ACTOR = Actor(id="m-bench", naam="Bench", rol="mentor")
@@ -31,8 +32,8 @@ def _nieuwe_casus(service: Zorgroute, partitie: int, nummer: int) -> Casus:
         id=casus_id_voor(service._id_sleutel, "99XX", onderwerp, date.today()),
         school="99XX", onderwerp=onderwerp, actor=ACTOR, toelichting=None,
     )  # fmt: skip
-    casus.meld_signaal(actor=ACTOR, onderwerp=onderwerp, categorieen=["leren"],
-                       omschrijving="Bench.", bron="mentor")  # fmt: skip
+    signaal = SignaalOpDossierVerzoek(categorieen=["leren"], omschrijving="Bench.", bron="mentor")
+    casus.meld_signaal(signaal, ACTOR, date.today())
     return casus
 
 

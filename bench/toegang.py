@@ -13,9 +13,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.samenstelling import sluit_service
 from bench.gemeenschappelijk import argumenten, percentielen, service_voor, settings_voor
 from infrastructure.auth import maak_token
-from infrastructure.toegangslog import Toegangslog
 
 DOEL_MS = 2.0
 SCHOOL = "10SY"
@@ -25,9 +25,7 @@ def toegang(database_url: str, schema: str, herhalingen: int = 300) -> dict[str,
     settings = settings_voor(database_url, schema, nieuw=False).model_copy(
         update={"projecties_in_proces": False}
     )
-    log = Toegangslog.van_settings(settings)
-    log.installeer()
-    met = service_voor(settings, toegangslog=log)
+    met = service_voor(settings, toegangslog=True)
     zonder = service_voor(settings)
     geopend = met.opslag.recorder.select_notifications(
         start=1, limit=2000, topics=["zorgroute:CasusGeopend"]
@@ -59,9 +57,8 @@ def toegang(database_url: str, schema: str, herhalingen: int = 300) -> dict[str,
                     if ronde >= 5:
                         tijden[naam].append((time.perf_counter() - begin) * 1000)
     finally:
-        met.close()
-        zonder.close()
-        log.sluit()
+        sluit_service(met)
+        sluit_service(zonder)
     uitkomst: dict[str, Any] = {naam: percentielen(t) for naam, t in tijden.items()}
     uitkomst["verschil_p50_ms"] = round(
         uitkomst["met_log"]["p50"] - uitkomst["zonder_log"]["p50"], 2

@@ -13,10 +13,11 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.samenstelling import bouw_runner
 from application.gebruiker import Gebruiker
 from bench.gemeenschappelijk import argumenten, meet, service_voor, settings_voor
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from infrastructure.auth import maak_token
-from projections.samenstelling import bouw_runner
 
 DOEL_P95_MS = 100.0
 SCHOOL = "10SY"  # the first school the generator writes
@@ -33,10 +34,10 @@ def _lang_dossier(service: Any, lengte: int) -> str:
         "omschrijving": "x",
         "bron": "mentor",
     }
-    resultaat = service.meld_signaal(zc, signaal)
+    resultaat = service.meld_signaal(zc, SignaalVerzoek.model_validate(signaal))
     gesprek = {"met": "leerling", "datum": "2025-01-10", "samenvatting": "Gesprek."}
     for _ in range(lengte - resultaat.versie):
-        resultaat = service.handel(zc, resultaat.casus_id, "gesprekken", gesprek)
+        resultaat = service.handel(zc, resultaat.casus_id, opdracht_voor("gesprekken", gesprek))
     return str(resultaat.casus_id)
 
 

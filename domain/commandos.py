@@ -1,24 +1,24 @@
-"""The commands on a care file: validate the input, check the rules, then record.
+"""The commands on a care file: typed methods that check the rules, then record.
 
 A mixin of `Casus`, kept apart so the aggregate module holds only state and effects.
-Every command checks all rules of its event (`regels.REGELS`) before anything is
-triggered, so a refused command leaves no pending event behind.
+Each method takes its command's input model (domain/opdrachten/), who acts and the
+service's today, checks every rule its declaration names before anything is triggered
+(so a refused command leaves no pending event behind), and records its event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from domain import gebeurtenissen as g
-from domain.commandos_dossier import DossierCommandos
+from domain.commandos_dossier import DossierCommandos, Trigger
 from domain.identiteit import pseudoniem_voor
-from domain.regels import controleer
+from domain.invoer import Verzoek
+from domain.opdrachten import route, signaal, zorg
+from domain.verklaring import UITVOERING, voert_uit
 from domain.waarden import Actor, Onderwerp, Signaal
-
-Trigger = Callable[..., None]
 
 
 class Commandos(DossierCommandos):
@@ -34,6 +34,7 @@ class Commandos(DossierCommandos):
         _gesprek_gevoerd: Trigger
         _ouders_geinformeerd: Trigger
         _aangemeld_voor_kernteam: Trigger
+        _afgemeld_voor_kernteam: Trigger
         _besproken_in_kernteam: Trigger
         _interventie_ingezet: Trigger
         _besproken_met_contactpersoon: Trigger
@@ -51,251 +52,152 @@ class Commandos(DossierCommandos):
         _doorverwezen_naar_zat: Trigger
         _afgesloten: Trigger
 
-    def _controleer(self, gebeurtenis: str, **argumenten: Any) -> None:
-        controleer(gebeurtenis, self, argumenten)  # type: ignore[arg-type]
+    def voer_uit(self, verzoek: Verzoek, actor: Actor, vandaag: date) -> None:
+        """The command this input is for (the application's one way in)."""
+        uitvoering: Callable[..., None] = UITVOERING[type(verzoek)]
+        uitvoering(self, verzoek, actor, vandaag)
 
-    # ---- commands: check the rules, then record --------------------------------------
-
-    def _voer_uit(
-        self,
-        regel: str,
-        model: type[g.Velden],
-        trigger: Trigger,
-        actor: Actor,
-        toelichting: str | None,
-        velden: dict[str, Any],
-        **extra: Any,
-    ) -> dict[str, Any]:
-        # `vandaag`: the service's today, for the rules about dates (domain/datumregels.py).
-        vandaag = velden.pop("vandaag", None)
-        gegevens = dict(model(**velden))
-        self._controleer(regel, **gegevens, **extra, vandaag=vandaag)
-        trigger(**gegevens, actor=actor, toelichting=toelichting)
-        return gegevens
-
-    def meld_signaal(self, actor: Actor, toelichting: str | None = None, **velden: Any) -> None:
+    def meld_signaal(
+        self, verzoek: signaal.SignaalOpDossierVerzoek, actor: Actor, vandaag: date
+    ) -> None:
         """A new concern. On a closed file it first reopens the file as a new traject.
 
         The signal records the subject as the reporter described it and leaves the file's
         subject as it is: who a file is about changes only by `corrigeer_onderwerp`."""
-        velden.setdefault("onderwerp", self.onderwerp)
-        vandaag = velden.pop("vandaag", None)
-        gegevens = dict(g.SignaalGemeldVelden(**velden, onderwerp_overgenomen=False))
-        self._controleer("SignaalGemeld", **gegevens, vandaag=vandaag)
+        velden = verzoek.velden()
+        velden["onderwerp"] = verzoek.onderwerp.waarde() if verzoek.onderwerp else self.onderwerp
+        self._controleer(verzoek, velden, vandaag)
         if self.status == "gesloten":
-            self._heropend(traject=self.traject + 1, actor=actor, toelichting=toelichting)
-        self._signaal_gemeld(**gegevens, actor=actor, toelichting=toelichting)
-
-    def voer_gesprek(self, actor: Actor, toelichting: str | None = None, **velden: Any) -> None:
-        self._voer_uit(
-            "GesprekGevoerd",
-            g.GesprekGevoerdVelden,
-            self._gesprek_gevoerd,
-            actor,
-            toelichting,
-            velden,
+            self._heropend(traject=self.traject + 1, actor=actor, toelichting=verzoek.toelichting)
+        self._signaal_gemeld(
+            **velden, onderwerp_overgenomen=False, actor=actor, toelichting=verzoek.toelichting
         )
 
-    def informeer_ouders(self, actor: Actor, toelichting: str | None = None, **velden: Any) -> None:
-        self._voer_uit(
-            "OudersGeinformeerd",
-            g.OudersGeinformeerdVelden,
-            self._ouders_geinformeerd,
-            actor,
-            toelichting,
-            velden,
-        )
+    @voert_uit(route.GesprekVerzoek)
+    def voer_gesprek(self, verzoek: route.GesprekVerzoek, actor: Actor, vandaag: date) -> None:
+        self._leg_vast(verzoek, self._gesprek_gevoerd, actor, vandaag)
 
+    @voert_uit(route.OudersGeinformeerdVerzoek)
+    def informeer_ouders(
+        self, verzoek: route.OudersGeinformeerdVerzoek, actor: Actor, vandaag: date
+    ) -> None:
+        self._leg_vast(verzoek, self._ouders_geinformeerd, actor, vandaag)
+
+    @voert_uit(route.KernteamAanmeldingVerzoek)
     def meld_aan_voor_kernteam(
-        self, actor: Actor, toelichting: str | None = None, **velden: Any
+        self, verzoek: route.KernteamAanmeldingVerzoek, actor: Actor, vandaag: date
     ) -> None:
-        self._voer_uit(
-            "AangemeldVoorKernteam",
-            g.AangemeldVoorKernteamVelden,
-            self._aangemeld_voor_kernteam,
-            actor,
-            toelichting,
-            velden,
-        )
+        self._leg_vast(verzoek, self._aangemeld_voor_kernteam, actor, vandaag)
 
+    @voert_uit(route.KernteamAfmeldingVerzoek)
+    def meld_af_voor_kernteam(
+        self, verzoek: route.KernteamAfmeldingVerzoek, actor: Actor, vandaag: date
+    ) -> None:
+        self._leg_vast(verzoek, self._afgemeld_voor_kernteam, actor, vandaag)
+
+    @voert_uit(route.KernteambesprekingVerzoek)
     def bespreek_in_kernteam(
-        self, actor: Actor, toelichting: str | None = None, **velden: Any
+        self, verzoek: route.KernteambesprekingVerzoek, actor: Actor, vandaag: date
     ) -> None:
-        self._voer_uit(
-            "BesprokenInKernteam",
-            g.BesprokenInKernteamVelden,
-            self._besproken_in_kernteam,
-            actor,
-            toelichting,
-            velden,
-        )
+        self._leg_vast(verzoek, self._besproken_in_kernteam, actor, vandaag)
 
+    @voert_uit(route.InterventieVerzoek)
     def zet_interventie_in(
-        self, actor: Actor, toelichting: str | None = None, **velden: Any
+        self, verzoek: route.InterventieVerzoek, actor: Actor, vandaag: date
     ) -> None:
-        self._voer_uit(
-            "InterventieIngezet",
-            g.InterventieIngezetVelden,
-            self._interventie_ingezet,
-            actor,
-            toelichting,
-            velden,
-        )
+        self._leg_vast(verzoek, self._interventie_ingezet, actor, vandaag)
 
+    @voert_uit(route.ContactpersoonbesprekingVerzoek)
     def bespreek_met_contactpersoon(
-        self, actor: Actor, toelichting: str | None = None, **velden: Any
+        self, verzoek: route.ContactpersoonbesprekingVerzoek, actor: Actor, vandaag: date
     ) -> None:
-        self._voer_uit(
-            "BesprokenMetContactpersoonZorg",
-            g.BesprokenMetContactpersoonZorgVelden,
-            self._besproken_met_contactpersoon,
-            actor,
-            toelichting,
-            velden,
-        )
+        self._leg_vast(verzoek, self._besproken_met_contactpersoon, actor, vandaag)
 
+    @voert_uit(route.ToestemmingVerzoek)
     def registreer_toestemming(
-        self, actor: Actor, besluit: Any = None, toelichting: str | None = None, **velden: Any
+        self, verzoek: route.ToestemmingVerzoek, actor: Actor, vandaag: date
     ) -> None:
-        # The decision picks the event, so it is validated like any other input field.
-        gekozen = g.ToestemmingBesluitVeld(besluit=besluit).besluit
+        # The decision is the event's type, not one of its fields.
+        velden = verzoek.velden()
+        besluit = velden.pop("besluit")
         trigger = {
             "gegeven": self._toestemming_gegeven,
             "geweigerd": self._toestemming_geweigerd,
             "ingetrokken": self._toestemming_ingetrokken,
-        }[gekozen]
-        self._voer_uit(
-            "Toestemming",
-            g.ToestemmingVelden,
-            trigger,
-            actor,
-            toelichting,
-            velden,
-            besluit=gekozen,
-        )
+        }[besluit]
+        self._leg_vast(verzoek, trigger, actor, vandaag, velden, besluit=besluit)
 
-    def breng_in_ozs(self, actor: Actor, toelichting: str | None = None, **velden: Any) -> None:
-        vandaag = velden.pop("vandaag", None)
-        gegevens = dict(g.IngebrachtInOZSVelden(**velden))
-        self._controleer("IngebrachtInOZS", **gegevens, vandaag=vandaag)
-        if gegevens["anoniem"]:
-            gegevens["pseudoniem"] = self.pseudoniem or pseudoniem_voor(self.id, self.traject)
+    @voert_uit(route.OzsInbrengVerzoek)
+    def breng_in_ozs(self, verzoek: route.OzsInbrengVerzoek, actor: Actor, vandaag: date) -> None:
+        velden = verzoek.velden()
+        self._controleer(verzoek, velden, vandaag)
+        if velden["anoniem"]:
+            velden["pseudoniem"] = self.pseudoniem or pseudoniem_voor(self.id, self.traject)
         else:
-            gegevens["reden_anoniem"] = None
-            gegevens["pseudoniem"] = None
-        self._ingebracht_in_ozs(**gegevens, actor=actor, toelichting=toelichting)
+            velden["reden_anoniem"] = None
+            velden["pseudoniem"] = None
+        self._ingebracht_in_ozs(**velden, actor=actor, toelichting=verzoek.toelichting)
 
+    @voert_uit(zorg.RegiehouderVerzoek)
     def benoem_regiehouder(
-        self, actor: Actor, toelichting: str | None = None, **velden: Any
+        self, verzoek: zorg.RegiehouderVerzoek, actor: Actor, vandaag: date
     ) -> None:
-        self._voer_uit(
-            "RegiehouderBenoemd",
-            g.MedewerkerVelden,
-            self._regiehouder_benoemd,
-            actor,
-            toelichting,
-            velden,
-        )
+        self._leg_vast(verzoek, self._regiehouder_benoemd, actor, vandaag)
 
+    @voert_uit(zorg.InternBegeleiderVerzoek)
     def koppel_intern_begeleider(
-        self, actor: Actor, toelichting: str | None = None, **velden: Any
+        self, verzoek: zorg.InternBegeleiderVerzoek, actor: Actor, vandaag: date
     ) -> None:
-        self._voer_uit(
-            "InternBegeleiderGekoppeld",
-            g.MedewerkerVelden,
-            self._intern_begeleider_gekoppeld,
-            actor,
-            toelichting,
-            velden,
-        )
+        self._leg_vast(verzoek, self._intern_begeleider_gekoppeld, actor, vandaag)
 
+    @voert_uit(zorg.HandelingsplanVerzoek)
     def stel_handelingsplan_vast(
-        self, actor: Actor, toelichting: str | None = None, **velden: Any
+        self, verzoek: zorg.HandelingsplanVerzoek, actor: Actor, vandaag: date
     ) -> None:
-        self._voer_uit(
-            "HandelingsplanVastgesteld",
-            g.HandelingsplanVastgesteldVelden,
-            self._handelingsplan_vastgesteld,
-            actor,
-            toelichting,
-            velden,
-        )
+        self._leg_vast(verzoek, self._handelingsplan_vastgesteld, actor, vandaag)
 
-    def stel_opp_vast(
-        self, actor: Actor, vastgesteld_op: date, toelichting: str | None = None, **velden: Any
+    @voert_uit(zorg.OppVerzoek)
+    def stel_opp_vast(self, verzoek: zorg.OppVerzoek, actor: Actor, vandaag: date) -> None:
+        self._leg_vast(verzoek, self._opp_vastgesteld, actor, vandaag)
+
+    @voert_uit(zorg.OzsBesprekingVerzoek)
+    def bespreek_in_ozs(
+        self, verzoek: zorg.OzsBesprekingVerzoek, actor: Actor, vandaag: date
     ) -> None:
-        self._voer_uit(
-            "OPPVastgesteld",
-            g.OPPVastgesteldVelden,
-            self._opp_vastgesteld,
-            actor,
-            toelichting,
-            velden,
-            vastgesteld_op=vastgesteld_op,
-        )
+        self._leg_vast(verzoek, self._besproken_in_ozs, actor, vandaag)
 
-    def bespreek_in_ozs(self, actor: Actor, toelichting: str | None = None, **velden: Any) -> None:
-        self._voer_uit(
-            "BesprokenInOZS",
-            g.BesprokenInOZSVelden,
-            self._besproken_in_ozs,
-            actor,
-            toelichting,
-            velden,
-        )
-
+    @voert_uit(zorg.TerugkoppelingVerzoek)
     def geef_terugkoppeling(
-        self, actor: Actor, toelichting: str | None = None, **velden: Any
+        self, verzoek: zorg.TerugkoppelingVerzoek, actor: Actor, vandaag: date
     ) -> None:
         gevers = self._signaalgevers()
-        if velden.get("aan") == "signaalgever" and velden.get("signaalgever") is None:
+        velden = verzoek.velden()
+        if velden["aan"] == "signaalgever" and velden["signaalgever"] is None:
             # With one reporter there is only one it can be for.
-            velden = {**velden, "signaalgever": gevers[0] if len(gevers) == 1 else None}
-        self._voer_uit(
-            "TerugkoppelingGegeven",
-            g.TerugkoppelingGegevenVelden,
-            self._terugkoppeling_gegeven,
-            actor,
-            toelichting,
-            velden,
-            signaalgevers=gevers,
+            velden["signaalgever"] = gevers[0] if len(gevers) == 1 else None
+        self._leg_vast(
+            verzoek, self._terugkoppeling_gegeven, actor, vandaag, velden, signaalgevers=gevers
         )
 
     def _signaalgevers(self) -> tuple[str, ...]:
         """The reporters of this file's signals, first reporter first."""
         return tuple(dict.fromkeys(s.gemeld_door.id for s in self.signalen))
 
-    def evalueer(self, actor: Actor, toelichting: str | None = None, **velden: Any) -> None:
-        gegevens = self._voer_uit(
-            "EvaluatieUitgevoerd",
-            g.EvaluatieUitgevoerdVelden,
-            self._evaluatie_uitgevoerd,
-            actor,
-            toelichting,
-            velden,
-        )
-        if gegevens["vervolg"] == "afsluiten":
+    @voert_uit(zorg.EvaluatieVerzoek)
+    def evalueer(self, verzoek: zorg.EvaluatieVerzoek, actor: Actor, vandaag: date) -> None:
+        self._leg_vast(verzoek, self._evaluatie_uitgevoerd, actor, vandaag)
+        if verzoek.vervolg == "afsluiten":
             # The brief: closing by evaluation also records CasusAfgesloten, with the reason
             # following from whether the goals were met.
-            reden = "doelen_behaald" if gegevens["doelen_behaald"] == "ja" else "geen_zorg_meer"
-            self._afgesloten(datum=gegevens["datum"], reden=reden, actor=actor, toelichting=None)
+            reden = "doelen_behaald" if verzoek.doelen_behaald == "ja" else "geen_zorg_meer"
+            self._afgesloten(datum=verzoek.datum, reden=reden, actor=actor, toelichting=None)
 
-    def verwijs_naar_zat(self, actor: Actor, toelichting: str | None = None, **velden: Any) -> None:
-        self._voer_uit(
-            "DoorverwezenNaarZAT",
-            g.DoorverwezenNaarZATVelden,
-            self._doorverwezen_naar_zat,
-            actor,
-            toelichting,
-            velden,
-        )
+    @voert_uit(zorg.ZatVerwijzingVerzoek)
+    def verwijs_naar_zat(
+        self, verzoek: zorg.ZatVerwijzingVerzoek, actor: Actor, vandaag: date
+    ) -> None:
+        self._leg_vast(verzoek, self._doorverwezen_naar_zat, actor, vandaag)
 
-    def sluit_af(self, actor: Actor, toelichting: str | None = None, **velden: Any) -> None:
-        self._voer_uit(
-            "CasusAfgesloten",
-            g.CasusAfgeslotenVelden,
-            self._afgesloten,
-            actor,
-            toelichting,
-            velden,
-        )
+    @voert_uit(zorg.AfsluitingVerzoek)
+    def sluit_af(self, verzoek: zorg.AfsluitingVerzoek, actor: Actor, vandaag: date) -> None:
+        self._leg_vast(verzoek, self._afgesloten, actor, vandaag)

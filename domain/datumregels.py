@@ -1,9 +1,9 @@
 """The rules about dates of the route: what happened cannot lie after today.
 
 "Today" is the service's clock (`Zorgroute.vandaag()`, Europe/Amsterdam), which the
-application passes to every command as `vandaag` (application/handelingen.py); the
+application passes to every command method as `vandaag`; the
 aggregate itself has no clock, so that a replay never depends on the day it runs. The
-plausible range of every date (1900-2199) is the API's (api/schemas/velden.py).
+plausible range of every date (1900-2199) is the input's (domain/invoer.py).
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ REGEL_VOORRANG: tuple[str, ...] = (
     "instemming_ontbreekt",
     "toestemming_ongeldig",
     "niets_te_evalueren",
-    "evaluatiedatum_ontbreekt",
     "evaluatiedatum_ongeldig",
     "datum_in_toekomst",
     "onderwerp_past_niet",
@@ -25,6 +24,7 @@ REGEL_VOORRANG: tuple[str, ...] = (
     "onderwerp_ongewijzigd",
     "niet_anoniem",
     "signaalgever_onbekend",
+    "niet_aangemeld",
 )
 
 

@@ -72,6 +72,10 @@ class AangemeldVoorKernteamVelden(Velden):
     vraag: str
 
 
+class AfgemeldVoorKernteamVelden(Velden):
+    reden: str
+
+
 class BesprokenInKernteamVelden(Velden):
     datum: date
     advies: str

@@ -1,8 +1,10 @@
-"""The rules of the care route as a data table: which checks guard which event.
+"""The rules of the care route: checks that guard a command.
 
 Every check looks at the file as it is and at the command's arguments and returns the
-broken rule, if any. `controleer` runs all checks of an event and raises the one the
-brief's precedence names first, so a caller always hears about the most basic problem.
+broken rule, if any. Which checks guard which command is declared with the command
+(domain/opdrachten/: together a data table); `controleer` runs all checks of a command
+and raises the one the brief's precedence names first, so a caller always hears about
+the most basic problem.
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, Protocol
 
-from domain.datumregels import gebeurd, geboren, start_binnenkort
-from domain.dossierregels import anoniem, onderwerp_gewijzigd, onderwerp_vast, signaalgever
+from domain.datumregels import gebeurd
 from domain.fouten import Overtreding, eerste
 from domain.waarden import (
     NIVEAUS,
     OPP,
     Handelingsplan,
     Interventie,
+    KernteamAanmelding,
     Medewerker,
     Niveau,
     Toestemming,
@@ -37,6 +39,7 @@ class CasusStaat(Protocol):
     interventies: list[Interventie]
     geboortedatum: date | None
     anoniem: bool
+    kernteam_aanmelding: KernteamAanmelding | None
 
 
 Regel = Callable[[CasusStaat, Mapping[str, Any]], Overtreding | None]
@@ -46,7 +49,7 @@ def niveau_index(niveau: str) -> int:
     return NIVEAUS.index(niveau)
 
 
-def _open(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+def dossier_open(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     if c.status == "gesloten":
         return Overtreding(
             "casus_gesloten",
@@ -55,7 +58,7 @@ def _open(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     return None
 
 
-def _leerling(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+def alleen_leerling(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     if c.is_klas:
         return Overtreding(
             "niet_voor_klas",
@@ -65,13 +68,13 @@ def _leerling(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     return None
 
 
-def _gesprek_met_ouders(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+def gesprek_met_ouders(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     if c.is_klas and a.get("met") == "ouders":
         return Overtreding("niet_voor_klas", "Een gesprek met ouders hoort niet bij een klascasus.")
     return None
 
 
-def _anoniem_alleen_leerling(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+def anoniem_alleen_leerling(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     if c.is_klas and a.get("anoniem"):
         return Overtreding(
             "niet_voor_klas", "Anoniem bespreken kan alleen voor een leerling, niet voor een klas."
@@ -79,7 +82,15 @@ def _anoniem_alleen_leerling(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding
     return None
 
 
-def _onder_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+def aangemeld_voor_kernteam(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+    if c.kernteam_aanmelding is None:
+        return Overtreding(
+            "niet_aangemeld", "Het dossier staat niet op de agenda van het kernteam."
+        )
+    return None
+
+
+def nog_niet_in_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     if niveau_index(c.niveau) >= niveau_index("ozs"):
         return Overtreding(
             "al_ingebracht", f"Het dossier is al ingebracht in het OZS (niveau {c.niveau})."
@@ -87,7 +98,7 @@ def _onder_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     return None
 
 
-def _minstens_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+def minstens_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     if niveau_index(c.niveau) < niveau_index("ozs"):
         return Overtreding(
             "niveau_te_laag",
@@ -96,7 +107,7 @@ def _minstens_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     return None
 
 
-def _regiehouder(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+def regiehouder_benoemd(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     if c.regiehouder is None:
         return Overtreding(
             "regiehouder_ontbreekt", "Er is nog geen regiehouder benoemd voor dit dossier."
@@ -109,7 +120,7 @@ def _anoniem_ontheven(c: CasusStaat, a: Mapping[str, Any]) -> bool:
     return bool(a.get("anoniem")) and bool(a.get("reden_anoniem"))
 
 
-def _ouders_geinformeerd_voor_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+def ouders_geinformeerd_voor_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     if c.is_klas or _anoniem_ontheven(c, a) or c.ouders_geinformeerd:
         return None
     return Overtreding(
@@ -126,7 +137,7 @@ def _toestemming_staat(doel: str) -> Callable[[CasusStaat], bool]:
     return staat
 
 
-def _toestemming_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+def toestemming_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     if c.is_klas or _anoniem_ontheven(c, a) or _toestemming_staat("ozs")(c):
         return None
     return Overtreding(
@@ -134,7 +145,7 @@ def _toestemming_ozs(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     )
 
 
-def _toestemming_zat(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+def toestemming_zat(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     if _toestemming_staat("zat")(c):
         return None
     return Overtreding(
@@ -142,7 +153,7 @@ def _toestemming_zat(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     )
 
 
-def _instemming_ouders(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+def instemming_ouders(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     if a.get("instemming_ouders") is True:
         return None
     return Overtreding(
@@ -159,7 +170,7 @@ def leeftijd_op(geboortedatum: date, peildatum: date) -> int:
     return jaren
 
 
-def _toestemming_geldig(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+def toestemming_geldig(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     doel, besluit, door, datum = a["doel"], a["besluit"], a["door"], a["datum"]
     if besluit == "ingetrokken":
         huidige = c.toestemmingen.get(doel)
@@ -191,7 +202,7 @@ def een_jaar_na(datum: date) -> date:
         return datum.replace(year=datum.year + 1, day=28)
 
 
-def _iets_te_evalueren(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+def iets_te_evalueren(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     if c.handelingsplan or c.opp or c.interventies:
         return None
     return Overtreding(
@@ -200,18 +211,9 @@ def _iets_te_evalueren(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | Non
     )
 
 
-def _nieuwe_evaluatiedatum(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
-    if a.get("vervolg") == "voortzetten" and a.get("nieuwe_evaluatiedatum") is None:
-        return Overtreding(
-            "evaluatiedatum_ontbreekt",
-            "Bij 'voortzetten' hoort een nieuwe evaluatiedatum.",
-        )
-    return None
-
-
-def _opp_binnen_jaar(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
+def opp_binnen_jaar(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     # Parents evaluate an OPP at least once a school year: a later date is refused.
-    if a["evaluatiedatum"] > een_jaar_na(a["vastgesteld_op"]):
+    if a["evaluatiedatum"] > een_jaar_na(a["vandaag"]):
         return Overtreding(
             "evaluatiedatum_ongeldig",
             "Een OPP wordt minstens eens per jaar geëvalueerd; kies een evaluatiedatum "
@@ -220,54 +222,13 @@ def _opp_binnen_jaar(c: CasusStaat, a: Mapping[str, Any]) -> Overtreding | None:
     return None
 
 
-_DATUM = gebeurd("datum")
-
-# Which checks guard which event. The file being open is checked for every command; a
-# signal on a closed file reopens it instead, so SignaalGemeld checks only its input.
 # Dates of plans (a meeting to come, an evaluation date, the next discussion) may lie
-# ahead; dates of what happened may not (`_DATUM`).
-REGELS: dict[str, tuple[Regel, ...]] = {
-    "SignaalGemeld": (geboren,),
-    "GesprekGevoerd": (_open, _gesprek_met_ouders, _DATUM),
-    "OudersGeinformeerd": (_open, _leerling, _DATUM),
-    "AangemeldVoorKernteam": (_open,),
-    "BesprokenInKernteam": (_open, _DATUM),
-    "InterventieIngezet": (_open, start_binnenkort),
-    "BesprokenMetContactpersoonZorg": (_open, _DATUM),
-    "Toestemming": (_open, _leerling, _toestemming_geldig, _DATUM),
-    "IngebrachtInOZS": (
-        _open,
-        _anoniem_alleen_leerling,
-        _onder_ozs,
-        _ouders_geinformeerd_voor_ozs,
-        _toestemming_ozs,
-        _DATUM,
-    ),
-    "RegiehouderBenoemd": (_open, _leerling, _minstens_ozs),
-    "InternBegeleiderGekoppeld": (_open, _leerling, _minstens_ozs),
-    "HandelingsplanVastgesteld": (_open, _leerling, _regiehouder),
-    "OPPVastgesteld": (_open, _leerling, _regiehouder, _instemming_ouders, _opp_binnen_jaar),
-    "BesprokenInOZS": (_open, _minstens_ozs, _DATUM),
-    "TerugkoppelingGegeven": (_open, signaalgever, _DATUM),
-    "EvaluatieUitgevoerd": (_open, _iets_te_evalueren, _nieuwe_evaluatiedatum, _DATUM),
-    "DoorverwezenNaarZAT": (
-        _open,
-        _leerling,
-        _minstens_ozs,
-        _regiehouder,
-        _toestemming_zat,
-        _DATUM,
-    ),
-    "CasusAfgesloten": (_open, _DATUM),
-    # Who a file is about, and whether it is anonymous, are no steps of the route: they
-    # can be put right on a closed file too.
-    "OnderwerpGecorrigeerd": (onderwerp_vast, onderwerp_gewijzigd, geboren),
-    "AnonimiteitOpgeheven": (anoniem,),
-}
+# ahead; dates of what happened may not.
+GEBEURD = gebeurd("datum")
 
 
-def controleer(gebeurtenis: str, casus: CasusStaat, argumenten: Mapping[str, Any]) -> None:
-    """Raise the first broken rule (by precedence) for this event, or return quietly."""
-    fout = eerste(o for regel in REGELS[gebeurtenis] if (o := regel(casus, argumenten)) is not None)
+def controleer(regels: tuple[Regel, ...], casus: CasusStaat, argumenten: Mapping[str, Any]) -> None:
+    """Raise the first broken rule (by precedence) of these, or return quietly."""
+    fout = eerste(o for regel in regels if (o := regel(casus, argumenten)) is not None)
     if fout is not None:
         raise fout

@@ -11,7 +11,7 @@ from typing import Any, get_args
 
 import jwt
 
-from application.gebruiker import ORGANISATIE_UITLEG, is_organisatie
+from domain.invoer import ORGANISATIE_UITLEG, is_organisatie
 from domain.waarden import Rol
 from infrastructure.settings import Settings
 

@@ -68,15 +68,15 @@ def _orjson_dumps(obj: Any, default: Any = None) -> str:
     return orjson.dumps(obj, default=default or str).decode("utf-8")
 
 
-class Toegangsregel:
-    """The one line per request, under the configured level, written to stdout as the
-    configured chain would write it: the same JSON with its keys in the same order.
+class Verzoekregel:
+    """The one line per HTTP request (not the NEN 7513 access log's `Toegangsregel`), under
+    the configured level, written to stdout as the configured chain would write it: the
+    same JSON with its keys in the same order.
 
     Written straight, not through structlog's chain: its fields are fixed and none holds
     personal data (a route template, ids, a status), the request id is one of them, and
-    at thousands of requests a second the chain's generic steps (its bound logger, the
-    context merge, the walk for personal data) were ~10 % of a command's CPU
-    (bench/README.md)."""
+    the chain's generic steps (its bound logger, the context merge, the walk for personal
+    data) were a noticeable share of a command's CPU (bench/README.md)."""
 
     def __init__(self) -> None:
         self.aan = _niveau <= logging.INFO
@@ -98,8 +98,8 @@ class Toegangsregel:
     def _spoel(self, uit: Any) -> None:
         """Flush at the end of this turn of the event loop, once for the lines of every
         request that finished in it: a flush is a system call, during which the group
-        commit's thread takes the GIL (~4 % of a command's CPU in bench.inproces). A line
-        waits for no more than that turn. Outside a loop: at once."""
+        commit's thread takes the GIL (bench/README.md). A line waits for no more than that
+        turn. Outside a loop: at once."""
         try:
             lus = asyncio.get_running_loop()
         except RuntimeError:

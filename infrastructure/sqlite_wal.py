@@ -6,6 +6,7 @@ import contextlib
 import os
 import sqlite3
 import stat
+import threading
 from pathlib import Path
 from typing import Literal
 
@@ -41,3 +42,33 @@ def open_wal(pad: str, synchronous: Literal["NORMAL", "FULL"] = "NORMAL") -> sql
     verbinding.execute("PRAGMA busy_timeout=30000")
     verbinding.execute(f"PRAGMA synchronous={synchronous}")
     return verbinding
+
+
+class WalPerDraad:
+    """One `open_wal` connection per thread to one file, opened on first use; `sluit`
+    closes them all, and the threads that had one open a new one if they go on."""
+
+    def __init__(self, pad: str, synchronous: Literal["NORMAL", "FULL"] = "NORMAL") -> None:
+        self._pad = pad
+        self._synchronous: Literal["NORMAL", "FULL"] = synchronous
+        self._lokaal = threading.local()
+        self._alle: list[sqlite3.Connection] = []
+        self._slot = threading.Lock()
+
+    def verbinding(self) -> sqlite3.Connection:
+        verbinding: sqlite3.Connection | None = getattr(self._lokaal, "verbinding", None)
+        if verbinding is None:
+            verbinding = open_wal(self._pad, self._synchronous)
+            self._lokaal.verbinding = verbinding
+            with self._slot:
+                self._alle.append(verbinding)
+        return verbinding
+
+    def sluit(self) -> None:
+        with self._slot:
+            for verbinding in self._alle:
+                with contextlib.suppress(Exception):
+                    verbinding.close()
+            self._alle.clear()
+            # Other threads' thread-locals still point at closed connections: start afresh.
+            self._lokaal = threading.local()

@@ -10,30 +10,21 @@ one entry forward; what an owner does around them, `verifieer` reveals.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-import threading
-import time
-import weakref
-from collections.abc import Iterator, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import psycopg
 from psycopg import sql
-from psycopg.rows import DictRow, dict_row
-from psycopg_pool import ConnectionPool
 
-from application.toegangslog import ToegangslogOnbeschikbaar, Toegangsregel
+from application.toegangslog import ToegangslogOnbeschikbaar, Toegangsregel, Zoekvraag
 from infrastructure.persistence import (
-    LOCK_TIMEOUT_SECONDEN,
     PostgresDoel,
     postgres_doel,
     sqlite_pad,
 )
 from infrastructure.settings import Settings
-from infrastructure.sqlite_wal import open_wal
 from infrastructure.toegangslog_keten import (
     _INDEXEN,
     _KETEN_SQL,
@@ -52,17 +43,7 @@ from infrastructure.toegangslog_keten import (
     _utc,
 )
 from infrastructure.toegangslog_schrijven import schrijf_pg, schrijf_sqlite
-
-# A pooled connection unused for this long is checked before a read's entry relies on it.
-RUST_SECONDEN = 1.0
-_laatst_uitgegeven: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
-
-
-def _controleer_na_rust(verbinding: psycopg.Connection[Any]) -> None:
-    nu = time.monotonic()
-    if nu - _laatst_uitgegeven.get(verbinding, 0.0) > RUST_SECONDEN:
-        ConnectionPool.check_connection(verbinding)  # raises: the pool takes another
-    _laatst_uitgegeven[verbinding] = nu
+from infrastructure.toegangslog_verbindingen import Verbindingen
 
 
 class Toegangslog:
@@ -76,14 +57,15 @@ class Toegangslog:
         pool_grootte: int = 4,
         wacht_seconden: float = 5.0,
     ) -> None:
-        self._bestand = sqlite_bestand
-        self._doel = postgres
-        self._pool_grootte = pool_grootte
-        self._wacht = wacht_seconden
-        self._lokaal = threading.local()
-        self._alle_sqlite: list[sqlite3.Connection] = []
-        self._slot = threading.Lock()
-        self._pool: ConnectionPool[psycopg.Connection[DictRow]] | None = None
+        self._verbindingen = Verbindingen(
+            sqlite_bestand=sqlite_bestand,
+            postgres=postgres,
+            pool_grootte=pool_grootte,
+            wacht_seconden=wacht_seconden,
+        )
+        # infrastructure/verzegelen.py and zegels_verifieren.py read the head and hashes
+        # in a transaction of the log's own.
+        self._transactie = self._verbindingen.transactie
 
     @classmethod
     def van_settings(cls, settings: Settings, *, wacht_seconden: float = 5.0) -> Toegangslog:
@@ -99,77 +81,11 @@ class Toegangslog:
 
     @property
     def is_sqlite(self) -> bool:
-        return self._bestand is not None
+        return self._verbindingen.is_sqlite
 
-    # ---- connections -----------------------------------------------------------------
-
-    def _sqlite(self) -> sqlite3.Connection:
-        verbinding: sqlite3.Connection | None = getattr(self._lokaal, "verbinding", None)
-        if verbinding is None:
-            assert self._bestand is not None
-            # FULL, not NORMAL: an entry reported as written must survive a power cut.
-            verbinding = open_wal(self._bestand, synchronous="FULL")
-            self._lokaal.verbinding = verbinding
-            with self._slot:
-                self._alle_sqlite.append(verbinding)
-        return verbinding
-
-    def _pg(self) -> ConnectionPool[psycopg.Connection[DictRow]]:
-        with self._slot:
-            if self._pool is None:
-                assert self._doel is not None
-                doel = self._doel
-                opties = f"-c lock_timeout={LOCK_TIMEOUT_SECONDEN * 1000}"
-                if doel.schema:
-                    opties += f" -c search_path={doel.schema}"
-                verbinding = {
-                    **doel.verbinding(),
-                    "connect_timeout": max(1, int(self._wacht)),
-                    "row_factory": dict_row,
-                    "options": opties,
-                    # A lone entry is one statement: in autocommit it commits without a
-                    # BEGIN and COMMIT of its own (two round trips fewer per logged read).
-                    "autocommit": True,
-                }
-                self._pool = ConnectionPool(
-                    connection_class=psycopg.Connection[DictRow],
-                    kwargs=verbinding,
-                    min_size=1,
-                    max_size=self._pool_grootte,
-                    timeout=self._wacht,
-                    # No check on every checkout (a round trip per logged read); only on
-                    # a connection that lay idle, which is where a server restart leaves
-                    # broken ones. One in steady use fails at once if the server goes.
-                    check=_controleer_na_rust,
-                    open=True,
-                    name="zorgroute-toegangslog",
-                )
-            return self._pool
-
-    @contextlib.contextmanager
-    def _transactie(self, *, schrijven: bool) -> Iterator[Any]:
-        """A cursor in one transaction: for writers with the lock taken up front, for
-        readers on one snapshot (head and rows seen at the same moment)."""
-        if self.is_sqlite:
-            verbinding = self._sqlite()
-            verbinding.execute("BEGIN IMMEDIATE" if schrijven else "BEGIN")
-            try:
-                yield verbinding.cursor()
-                verbinding.execute("COMMIT" if schrijven else "ROLLBACK")
-            except BaseException:
-                # Also when COMMIT itself failed: a transaction left open on this thread's
-                # connection would make every later BEGIN fail.
-                with contextlib.suppress(sqlite3.Error):
-                    verbinding.execute("ROLLBACK")
-                raise
-            return
-        with self._pg().connection() as pg, pg.transaction(), pg.cursor() as cur:
-            if not schrijven:
-                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield cur
-
-    def _sql(self, tekst: str) -> str:
-        return tekst.replace("%s", "?") if self.is_sqlite else tekst
+    @property
+    def _bestand(self) -> str | None:
+        return self._verbindingen.bestand
 
     # ---- installing ------------------------------------------------------------------
 
@@ -183,12 +99,12 @@ class Toegangslog:
 
     def _installeer(self) -> None:
         if self.is_sqlite:
-            with self._transactie(schrijven=True) as cur:
+            with self._verbindingen.transactie(schrijven=True) as cur:
                 for opdracht in [_TABEL.format(tijd="TEXT"), _KOP, *_INDEXEN, *_SQLITE_TRIGGERS]:
                     cur.execute(opdracht)
                 cur.execute(f"INSERT OR IGNORE INTO toegangslog_kop VALUES (1, 0, '{BEGIN_HASH}')")
             return
-        with self._pg().connection() as pg:
+        with self._verbindingen.pg().connection() as pg:
             rij = pg.execute(_PG_GEINSTALLEERD).fetchone()
             if rij and rij["klaar"]:
                 return
@@ -215,7 +131,7 @@ class Toegangslog:
         reading the log needs (no UPDATE/DELETE on entries; the head only moves forward)."""
         naam = sql.Identifier(rol)
         try:
-            with self._pg().connection() as pg, pg.transaction():
+            with self._verbindingen.pg().connection() as pg, pg.transaction():
                 for opdracht in (
                     "GRANT SELECT, INSERT ON toegangslog TO {}",
                     "GRANT SELECT, UPDATE (volgnummer, hash) ON toegangslog_kop TO {}",
@@ -236,50 +152,40 @@ class Toegangslog:
             return
         try:
             if self.is_sqlite:
-                with self._transactie(schrijven=True) as cur:
+                with self._verbindingen.transactie(schrijven=True) as cur:
                     schrijf_sqlite(cur, regels)
             else:
-                schrijf_pg(self._pg(), regels)
+                schrijf_pg(self._verbindingen.pg(), regels)
         except _OPSLAGFOUTEN as fout:
             # Only the kind of failure: the message of a failed INSERT can echo values.
             raise ToegangslogOnbeschikbaar(
                 f"toegangslog niet beschikbaar ({type(fout).__name__})"
             ) from fout
 
-    def zoek(
-        self,
-        *,
-        school: str,
-        casus_id: str | None = None,
-        gebruiker: str | None = None,
-        actie: str | None = None,
-        van: datetime | None = None,
-        tot: datetime | None = None,
-        alleen_noodtoegang: bool = False,
-        limiet: int = 1000,
-    ) -> list[dict[str, Any]]:
+    def zoek(self, *, school: str, **vraag: Unpack[Zoekvraag]) -> list[dict[str, Any]]:
         """The newest `limiet` entries of one school that match, oldest first."""
         tijd = _tekst if self.is_sqlite else _utc
         voorwaarden: list[str] = ["school = %s"]
         params: list[Any] = [school]
+        van, tot = vraag.get("van"), vraag.get("tot")
         for kolom, teken, waarde in (
-            ("casus_id", "=", casus_id),
-            ("gebruiker_id", "=", gebruiker),
-            ("actie", "=", actie),
+            ("casus_id", "=", vraag.get("casus_id")),
+            ("gebruiker_id", "=", vraag.get("gebruiker")),
+            ("actie", "=", vraag.get("actie")),
             ("tijdstip", ">=", None if van is None else tijd(van)),
             ("tijdstip", "<=", None if tot is None else tijd(tot)),
         ):
             if waarde is not None:
                 voorwaarden.append(f"{kolom} {teken} %s")
                 params.append(waarde)
-        if alleen_noodtoegang:
+        if vraag.get("alleen_noodtoegang"):
             voorwaarden.append("(actie = 'noodtoegang' OR reden_noodtoegang IS NOT NULL)")
         opdracht = (
             f"SELECT * FROM toegangslog WHERE {' AND '.join(voorwaarden)} "
-            f"ORDER BY volgnummer DESC LIMIT {max(0, int(limiet))}"
+            f"ORDER BY volgnummer DESC LIMIT {max(0, int(vraag.get('limiet', 1000)))}"
         )
-        with self._transactie(schrijven=False) as cur:
-            cur.execute(self._sql(opdracht), params)
+        with self._verbindingen.transactie(schrijven=False) as cur:
+            cur.execute(self._verbindingen.sql(opdracht), params)
             rijen = [dict(r) for r in cur.fetchall()]
         return [_als_json(r) for r in reversed(rijen)]
 
@@ -292,10 +198,10 @@ class Toegangslog:
             return VerificatieUitkomst(False, 0, None, "ontbreekt", "bestand ontbreekt")
         try:
             if self.is_sqlite:
-                with self._transactie(schrijven=False) as cur:
+                with self._verbindingen.transactie(schrijven=False) as cur:
                     kop = cur.execute(_KOP_SQL).fetchone()
                     return _loop_keten(kop, cur.execute(_KETEN_SQL))
-            with self._pg().connection() as pg, pg.transaction():
+            with self._verbindingen.pg().connection() as pg, pg.transaction():
                 pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 kop = pg.execute(_KOP_SQL).fetchone()
                 # A server-side cursor: a log of millions of entries is walked in batches.
@@ -310,13 +216,4 @@ class Toegangslog:
             raise ToegangslogOnbeschikbaar(f"toegangslog niet leesbaar: {fout}") from fout
 
     def sluit(self) -> None:
-        with self._slot:
-            for verbinding in self._alle_sqlite:
-                with contextlib.suppress(Exception):
-                    verbinding.close()
-            self._alle_sqlite.clear()
-            # Other threads' thread-locals still point at closed connections: start afresh.
-            self._lokaal = threading.local()
-            if self._pool is not None:
-                self._pool.close()
-                self._pool = None
+        self._verbindingen.sluit()

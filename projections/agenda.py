@@ -1,41 +1,22 @@
 """The agenda per meeting (kernteam, OZS, ZAT) and date, with the key questions to prepare.
 
 The view stores dates only (one row per file); which file is due for which meeting is
-decided when asked, from those dates and the meeting date, so a view built today gives
-the same agenda as one built last month. The rules, for meeting date D (open files of
-the school only; a closed file never appears):
-
-kernteam
-  `kernteam_aangemeld` — registered for a kernteam meeting on or before D and not yet
-  discussed in the kernteam before D (a missed meeting carries over to the next one).
-  `evaluatie` — at level kernteam or contactpersoon with the next evaluation ≤ D
-  (interventions from basic support are evaluated where they were set).
-ozs (files at level ozs or extern)
-  `nieuw_ingebracht` — brought in on or before D and not discussed in the OZS before D.
-  `opschalen` — an evaluation on or before D asked to escalate, not yet discussed.
-  `evaluatie` — at level ozs with the next evaluation ≤ D (extern: see zat).
-  `periodieke_bespreking` — next discussion ≤ D: 28 days after the intake or the last
-  discussion (or the date that discussion set), so exactly 4 weeks later it is due.
-zat (files at level extern)
-  `verwezen` — referred on or before D and no evaluation recorded before D since the
-  referral (the regiehouder records the ZAT's outcome as an evaluation).
-  `evaluatie` — next evaluation ≤ D.
-
-A file due for several reasons appears once: `reden` is the first in `REDENEN`,
-`redenen` lists them all. An anonymous file is stored and shown under its pseudonym only,
-without its class: the name of such a pupil never enters this view.
+decided when asked, from those dates and the meeting date (`agenda_regels`), so a view
+built today gives the same agenda as one built last month. An anonymous file is stored
+and shown under its pseudonym only, without its class: the name of such a pupil never
+enters this view.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any, ClassVar
 
 import orjson
 
 from projections.agenda_begrippen import OVERLEGGEN, REDENEN
-from projections.agenda_formaten import csv_van, ics_van
+from projections.agenda_regels import VOORWAARDEN, redenen
 from projections.basis import (
     Projectie,
     Wijziging,
@@ -114,6 +95,8 @@ def _pas_toe(rij: Rij, w: Wijziging) -> None:
         rij.update(dict.fromkeys(TRAJECTFEITEN))
     elif w.type == "AangemeldVoorKernteam":
         rij.update(kt_datum=dag, kt_vraag=e.vraag, kt_besproken_op=None)  # type: ignore[attr-defined]
+    elif w.type == "AfgemeldVoorKernteam":
+        rij.update(kt_datum=None, kt_vraag=None, kt_besproken_op=None)
     elif w.type == "BesprokenInKernteam":
         rij["laatst_besproken_kernteam"] = _laatste(rij["laatst_besproken_kernteam"], dag)
         if rij["kt_datum"] and rij["kt_besproken_op"] is None:
@@ -140,41 +123,6 @@ def _laatste(oud: str | None, nieuw: str | None) -> str | None:
 
 
 # ---- reading ----------------------------------------------------------------------------
-
-
-def _voor(waarde: str | None, d: str) -> bool:
-    """True when the stored date is on or before meeting date `d` (ISO text compares)."""
-    return waarde is not None and waarde <= d
-
-
-def _nog_niet_voor(waarde: str | None, d: str) -> bool:
-    """True when the follow-up did not happen before `d` (none yet, or on/after `d`)."""
-    return waarde is None or waarde >= d
-
-
-def redenen(rij: Rij, overleg: str, d: str) -> list[str]:
-    """Why this file is on the agenda of `overleg` on ISO date `d` (see the module doc)."""
-    niveau, gevonden = rij["niveau"], set()
-    if overleg == "kernteam":
-        if _voor(rij["kt_datum"], d) and _nog_niet_voor(rij["kt_besproken_op"], d):
-            gevonden.add("kernteam_aangemeld")
-        if niveau in ("kernteam", "contactpersoon") and _voor(rij["volgende_evaluatie"], d):
-            gevonden.add("evaluatie")
-    elif overleg == "ozs" and niveau in ("ozs", "extern"):
-        if _voor(rij["intake_datum"], d) and _nog_niet_voor(rij["eerste_ozs_bespreking"], d):
-            gevonden.add("nieuw_ingebracht")
-        if rij["opschalen"] and _voor(rij["opschalen_op"], d):
-            gevonden.add("opschalen")
-        if niveau == "ozs" and _voor(rij["volgende_evaluatie"], d):
-            gevonden.add("evaluatie")
-        if _voor(rij["volgende_bespreking"], d):
-            gevonden.add("periodieke_bespreking")
-    elif overleg == "zat" and niveau == "extern":
-        if _voor(rij["zat_verwezen_op"], d) and _nog_niet_voor(rij["zat_afgehandeld_op"], d):
-            gevonden.add("verwezen")
-        if _voor(rij["volgende_evaluatie"], d):
-            gevonden.add("evaluatie")
-    return [r for r in REDENEN if r in gevonden]
 
 
 def _kernvragen(rij: Rij) -> dict[str, Any]:
@@ -224,34 +172,6 @@ def _item(rij: Rij, overleg: str, gevonden: list[str]) -> dict[str, Any]:
     }
 
 
-# The rules of `redenen` as SQL, per meeting: the database hands back only the files that
-# are due (a few hundred of the thousands open at a school), with their dates compared as
-# ISO text exactly as `redenen` compares them. `redenen` still decides each row, so the
-# two can only differ by the SQL letting a row through that Python then drops.
-_NIET_VOOR = "({kolom} IS NULL OR {kolom} >= %s)"
-_VOORWAARDEN: dict[str, tuple[str, int]] = {
-    "kernteam": (
-        "((a.kt_datum <= %s AND " + _NIET_VOOR.format(kolom="a.kt_besproken_op") + ") "
-        "OR (a.niveau IN ('kernteam', 'contactpersoon') AND a.volgende_evaluatie <= %s))",
-        3,
-    ),
-    "ozs": (
-        "a.niveau IN ('ozs', 'extern') AND ("
-        "(a.intake_datum <= %s AND " + _NIET_VOOR.format(kolom="a.eerste_ozs_bespreking") + ") "
-        "OR (a.opschalen <> 0 AND a.opschalen_op <= %s) "
-        "OR (a.niveau = 'ozs' AND a.volgende_evaluatie <= %s) "
-        "OR a.volgende_bespreking <= %s)",
-        5,
-    ),
-    "zat": (
-        "a.niveau = 'extern' AND ("
-        "(a.zat_verwezen_op <= %s AND " + _NIET_VOOR.format(kolom="a.zat_afgehandeld_op") + ") "
-        "OR a.volgende_evaluatie <= %s)",
-        3,
-    ),
-}
-
-
 def agenda(opslag: Opslag, school: str, overleg: str, datum: date) -> dict[str, Any]:
     """The agenda of `overleg` ('kernteam', 'ozs' or 'zat') for the meeting on `datum`."""
     return agenda_met_dossiers(opslag, school, overleg, datum, dossiers=False)[0]
@@ -266,7 +186,7 @@ def agenda_met_dossiers(
     if overleg not in OVERLEGGEN:
         raise ValueError(f"onbekend overleg: {overleg}")
     d = datum.isoformat()
-    voorwaarde, aantal = _VOORWAARDEN[overleg]
+    voorwaarde, aantal = VOORWAARDEN[overleg]
     waar = f"a.school = %s AND a.status = 'open' AND {voorwaarde}"
     params = [school, *[d] * aantal]
     with opslag.lezen() as cur:
@@ -286,17 +206,3 @@ def agenda_met_dossiers(
     volgorde = {reden: index for index, reden in enumerate(REDENEN)}
     items.sort(key=lambda i: (volgorde[i["reden"]], i["weergavenaam"], i["casus_id"]))
     return {"overleg": overleg, "datum": d, "items": items}, casusrijen
-
-
-def agenda_csv(opslag: Opslag, school: str, overleg: str, datum: date) -> str:
-    return csv_van(agenda(opslag, school, overleg, datum))
-
-
-def agenda_ics(
-    opslag: Opslag,
-    school: str,
-    overleg: str,
-    datum: date,
-    tijdstempel: datetime | None = None,
-) -> str:
-    return ics_van(agenda(opslag, school, overleg, datum), school, tijdstempel)

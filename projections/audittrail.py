@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from domain.casus import Casus
+from domain.opdrachten import OPDRACHTEN
 from projections.basis import PLAATSENDE_VELDEN, Projectie, Wijziging
 from projections.opslag import Cursor, Opslag
 
@@ -38,31 +39,9 @@ KOLOMMEN = (
     "wijzigingen",
 )
 
+# Each event's label, as its command declares it (domain/opdrachten/).
 ACTIES: dict[str, str] = {
-    "CasusGeopend": "dossier geopend",
-    "SignaalGemeld": "signaal gemeld",
-    "CasusHeropend": "dossier heropend",
-    "GesprekGevoerd": "gesprek gevoerd",
-    "OudersGeinformeerd": "ouders geïnformeerd",
-    "AangemeldVoorKernteam": "aangemeld voor kernteam",
-    "BesprokenInKernteam": "besproken in kernteam",
-    "InterventieIngezet": "interventie ingezet",
-    "BesprokenMetContactpersoonZorg": "besproken met contactpersoon zorg",
-    "ToestemmingGegeven": "toestemming gegeven",
-    "ToestemmingGeweigerd": "toestemming geweigerd",
-    "ToestemmingIngetrokken": "toestemming ingetrokken",
-    "IngebrachtInOZS": "ingebracht in OZS",
-    "RegiehouderBenoemd": "regiehouder benoemd",
-    "InternBegeleiderGekoppeld": "intern begeleider gekoppeld",
-    "HandelingsplanVastgesteld": "handelingsplan vastgesteld",
-    "OPPVastgesteld": "OPP vastgesteld",
-    "BesprokenInOZS": "besproken in OZS",
-    "TerugkoppelingGegeven": "terugkoppeling gegeven",
-    "EvaluatieUitgevoerd": "evaluatie uitgevoerd",
-    "DoorverwezenNaarZAT": "doorverwezen naar ZAT",
-    "CasusAfgesloten": "dossier afgesloten",
-    "OnderwerpGecorrigeerd": "onderwerp gecorrigeerd",
-    "AnonimiteitOpgeheven": "anonimiteit opgeheven",
+    soort: label for m in OPDRACHTEN for soort, label in m.verklaring.gebeurtenissen.items()
 }
 
 # Only closed vocabularies (enums) may qualify an action: never a free-text field.

@@ -11,24 +11,24 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from infrastructure.settings import Settings
+from application.gebeurtenislog import Gebeurtenislog, Gelezen, Verdeelbaar
+from projections import projectie_status
 from projections.herbouw_parallel import vul_parallel
 from projections.opslag import Cursor
-from projections.runner import Projectierunner, _nu
+from projections.runner import Projectierunner
 from projections.volger import Volger
 
 Voortgang = Callable[[int, int], None]
 # A rebuild replays every file: a bigger cache means fewer misses (a miss re-reads the
-# file's events), but every cached aggregate stays in memory (~5 kB each).
+# file's events), but every cached aggregate stays in memory.
 HERBOUW_CACHE = 20_000
 
 
 def status(runner: Projectierunner) -> list[dict[str, Any]]:
     """Per projection: position, events and seconds behind, status and any error."""
-    laatste = runner._volger.laatste_positie()
-    with runner.opslag.lezen() as cur:
-        rijen = cur.execute("SELECT * FROM projectie_status ORDER BY naam").fetchall()
-    kop = _tijdstip_van(runner, laatste)
+    laatste = runner.gebeurtenislog.einde()
+    rijen = projectie_status.alle(runner.opslag)
+    kop = runner.gebeurtenislog.tijdstip(laatste)
     resultaat = []
     for rij in rijen:
         if rij["naam"] not in runner.projecties:
@@ -54,21 +54,9 @@ def status(runner: Projectierunner) -> list[dict[str, Any]]:
     return resultaat
 
 
-def _tijdstip_van(runner: Projectierunner, positie: int) -> datetime | None:
-    if positie <= 0:
-        return None
-    notificaties = runner.app.recorder.select_notifications(start=positie, limit=1)
-    if not notificaties:
-        return None
-    gebeurtenis = runner.app.mapper.to_domain_event(notificaties[0])
-    tijdstip = getattr(gebeurtenis, "timestamp", None)
-    return tijdstip if isinstance(tijdstip, datetime) else None
-
-
 def positie_van(runner: Projectierunner, naam: str) -> int:
     """Where one view stands in the log (for caching what is derived from it)."""
-    with runner.opslag.lezen() as cur:
-        rij = cur.execute("SELECT positie FROM projectie_status WHERE naam = %s", [naam]).fetchone()
+    rij = projectie_status.posities(runner.opslag).get(naam)
     return int(rij["positie"]) if rij else 0
 
 
@@ -80,9 +68,8 @@ def bij(runner: Projectierunner, positie: int, namen: Iterable[str]) -> bool:
     """True when the named views are active and have processed `positie`: one query,
     and no wake-up of the projector when they have (the common case of every read)."""
     gezocht = set(namen)
-    with runner.opslag.lezen() as cur:
-        rijen = cur.execute("SELECT naam, positie, status FROM projectie_status").fetchall()
-    relevant = [r for r in rijen if r["naam"] in gezocht]
+    rijen = projectie_status.posities(runner.opslag)
+    relevant = [r for n, r in rijen.items() if n in gezocht]
     return len(relevant) == len(gezocht) and all(
         r["status"] == "actief" and int(r["positie"]) >= positie for r in relevant
     )
@@ -100,9 +87,8 @@ def wacht_tot(
     einde = time.monotonic() + timeout
     runner.wek()
     while True:
-        with runner.opslag.lezen() as cur:
-            rijen = cur.execute("SELECT naam, positie, status FROM projectie_status").fetchall()
-        relevant = [r for r in rijen if r["naam"] in gezocht]
+        rijen = projectie_status.posities(runner.opslag)
+        relevant = [r for n, r in rijen.items() if n in gezocht]
         if len(relevant) == len(gezocht) and all(int(r["positie"]) >= positie for r in relevant):
             return True
         if any(r["status"] != "actief" for r in relevant) or time.monotonic() >= einde:
@@ -120,13 +106,12 @@ def herbouw_alle(
     namen: Sequence[str] | None = None,
     voortgang: Voortgang | None = None,
     *,
-    settings: Settings | None = None,
     processen: int = 1,
 ) -> int:
     """Rebuild views from the first event into fresh tables, then swap each in within one
     transaction, so readers see the old view or the new one, never a half-built one.
-    The log is read and decoded once for all of them. With `processen` > 1 (PostgreSQL,
-    and the `settings` to connect with) the files are shared out over that many processes
+    The log is read and decoded once for all of them. With `processen` > 1 (PostgreSQL:
+    a `Verdeelbaar` log) the files are shared out over that many processes
     (`herbouw_parallel`). Returns the position reached."""
     gekozen = list(namen) if namen is not None else list(runner.projecties)
     paren = [
@@ -136,19 +121,20 @@ def herbouw_alle(
         for _, nieuw in paren:
             nieuw.verwijder_tabellen(cur)
             nieuw.maak_tabellen(cur, met_indexen=False)  # built once, at the swap
-    volger = Volger(runner.app, cache_grootte=HERBOUW_CACHE)
+    volger = Volger(runner.gebeurtenislog, cache_grootte=HERBOUW_CACHE)
     # A rebuild churns through millions of short-lived objects next to a large, long-lived
     # cache; the default cyclic-GC thresholds then rescan that cache over and over.
     drempels = gc.get_threshold()
     gc.set_threshold(max(drempels[0], 50_000), *drempels[1:])
     try:
         positie = 0
-        if processen > 1 and settings is not None and runner.opslag.dialect == "postgres":
+        log = runner.gebeurtenislog
+        if processen > 1 and isinstance(log, Verdeelbaar) and runner.opslag.dialect == "postgres":
             positie = volger.laatste_positie()
+            soorten = [type(oud) for oud, _ in paren]
             vul_parallel(
-                settings, runner.app.name, gekozen, "__nieuw", positie, processen,
-                runner.herbouw_batch,
-            )  # fmt: skip
+                log, runner.opslag, soorten, "__nieuw", positie, processen, runner.herbouw_batch
+            )
             if voortgang is not None:
                 voortgang(positie, positie)
         positie = _vul(runner, paren, volger, voortgang, positie)
@@ -156,7 +142,7 @@ def herbouw_alle(
         gc.set_threshold(*drempels)
     for (oud, nieuw), naam in zip(paren, gekozen, strict=True):
         with runner.opslag.transactie(vers=True) as cur:
-            runner._vergrendel(cur, naam)
+            projectie_status.vergrendel(cur, [naam])
             # Events that arrived during the rebuild go in under the lock, then the swap.
             bijgewerkt = positie
             while True:
@@ -166,11 +152,7 @@ def herbouw_alle(
                 nieuw.verwerk(cur, wijzigingen)
                 bijgewerkt = laatste
             _wissel(cur, oud, nieuw)
-            cur.execute(
-                "UPDATE projectie_status SET positie = %s, status = 'actief', fout = NULL, "
-                "fout_positie = NULL, bijgewerkt_op = %s WHERE naam = %s",
-                [bijgewerkt, _nu(), naam],
-            )
+            projectie_status.ingewisseld(cur, naam, bijgewerkt)
     if runner.opslag.dialect == "postgres":
         # Fresh tables have no statistics until autovacuum gets round to them (never, where
         # it is off), and the planner then guesses their size: give it the real ones.
@@ -194,22 +176,20 @@ def _vul(
         einde = volger.laatste_positie()
         if einde <= positie:
             return positie
-        for notificaties, laatste in lees_vooruit(runner.app, positie, einde, runner.herbouw_batch):
-            wijzigingen = volger.wijzigingen(notificaties)
+        for gelezen in lees_vooruit(runner.gebeurtenislog, positie, einde, runner.herbouw_batch):
+            wijzigingen = volger.wijzigingen(gelezen.gebeurtenissen)
             with runner.opslag.transactie(vers=True) as cur:
                 for _, nieuw in paren:
                     nieuw.verwerk(cur, wijzigingen)
-            positie = laatste
+            positie = gelezen.laatste
             if voortgang is not None:
                 voortgang(positie, max(einde, positie))
 
 
-def lees_vooruit(
-    app: Any, na: int, tot: int, batch: int
-) -> Iterator[tuple[list[tuple[int, Any]], int]]:
-    """The log entries in (na, tot] as ((position, entry) list, last position) batches,
-    the next batch read by a thread while the caller works on this one: the database
-    and the driver's I/O (which releases the GIL) overlap with decoding and writing."""
+def lees_vooruit(log: Gebeurtenislog, na: int, tot: int, batch: int) -> Iterator[Gelezen]:
+    """The log in (na, tot] in batches, the next batch read by a thread while the caller
+    works on this one: the database and the driver's I/O (which releases the GIL) overlap
+    with the views' work."""
     wachtrij: queue.Queue[Any] = queue.Queue(maxsize=2)
     gestopt = threading.Event()
 
@@ -217,13 +197,11 @@ def lees_vooruit(
         try:
             vanaf = na
             while vanaf < tot and not gestopt.is_set():
-                notificaties = app.recorder.select_notifications(
-                    start=vanaf + 1, limit=batch, stop=tot, inclusive_of_start=True
-                )
-                if not notificaties:
+                gelezen = log.lees(vanaf, batch, tot=tot)
+                if gelezen.laatste == vanaf:
                     break
-                vanaf = notificaties[-1].id
-                wachtrij.put(([(n.id, n) for n in notificaties], vanaf))
+                vanaf = gelezen.laatste
+                wachtrij.put(gelezen)
         except BaseException as fout:  # handed to the caller's thread
             wachtrij.put(fout)
         finally:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import orjson
 
-from application.gebruiker import ORGANISATIE
+from domain.invoer import ORGANISATIE
 from projections.basis import Projectie, Wijziging, lees_rijen, schrijf_rijen
 from projections.opslag import Cursor, Opslag
 

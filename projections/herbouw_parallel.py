@@ -1,51 +1,51 @@
 """Filling a rebuild's fresh tables with several processes, each taking a share of the files.
 
-One Python process does ~80 µs of work per event (decoding, replaying the domain's
-effects, the views' rows), so a rebuild is bound by one core however fast PostgreSQL is.
-Every view row belongs to exactly one file, and a file's state depends only on its own
-events, so the log can be split by file: process k of n takes the files whose id ends in a
-byte ≡ k (mod n), reads only their events (filtered in SQL, so it does not even decode
-the others) and writes their rows into the same fresh tables. The caller then brings the
-tables up to the end of the log and swaps them in as before.
+One Python process is bound by one core (decoding, replaying the domain's effects, the
+views' rows: bench/README.md), however fast PostgreSQL is. Every view row belongs to
+exactly one file, and a file's state depends only on its own events, so the log can be
+split by file: process k of n reads only the events of its share of the files (the log
+filters them, so it does not even decode the others) and writes their rows into the same
+fresh tables. The caller then brings the tables up to the end of the log and swaps them
+in as before.
 
-PostgreSQL only: SQLite has one writer at a time, so there the processes would queue.
+PostgreSQL only (`Verdeelbaar`): SQLite has one writer at a time, so there the processes
+would queue.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
-from typing import Any
-from uuid import UUID
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 
-import psycopg
-from eventsourcing.application import Application
-from eventsourcing.persistence import StoredEvent
-from psycopg import sql
-
-from infrastructure.persistence import eventsourcing_env
-from infrastructure.settings import Settings
-from projections.volger import Volger, is_casus_topic
+from application.gebeurtenislog import Verdeelbaar
+from projections.basis import Projectie
+from projections.opslag import Opslag
+from projections.volger import Volger
 
 # Per process: see beheer.HERBOUW_CACHE (each process caches only its own share).
 CACHE_PER_PROCES = 20_000
 
+LogOpener = Callable[[], AbstractContextManager[Verdeelbaar]]
+
 
 def vul_parallel(
-    settings: Settings,
-    app_naam: str,
-    namen: list[str],
+    log: Verdeelbaar,
+    opslag: Opslag,
+    soorten: Sequence[type[Projectie]],
     achtervoegsel: str,
     tot: int,
     processen: int,
     batch: int,
 ) -> None:
-    """Fill the fresh tables (`achtervoegsel`) of the views `namen` with every event up to
-    position `tot`, in `processen` processes. Raises if any of them failed."""
+    """Fill the fresh tables (`achtervoegsel`) of the views of the kinds `soorten` with
+    every event up to position `tot`, in `processen` processes. Raises if any of them
+    failed."""
     # spawn, not fork: the parent holds connection pools and threads a fork would copy.
     context = multiprocessing.get_context("spawn")
     opdrachten = [
-        (settings, app_naam, namen, achtervoegsel, tot, deel, processen, batch)
+        (log.opener(), opslag.opener(), list(soorten), achtervoegsel, tot, deel, processen, batch)
         for deel in range(processen)
     ]
     with context.Pool(processen) as pool:
@@ -53,59 +53,33 @@ def vul_parallel(
 
 
 def _vul_deel(
-    settings: Settings,
-    app_naam: str,
-    namen: list[str],
+    open_log: LogOpener,
+    open_opslag: Callable[[], Opslag],
+    soorten: list[type[Projectie]],
     achtervoegsel: str,
     tot: int,
     deel: int,
     delen: int,
     batch: int,
 ) -> int:
-    from projections.samenstelling import alle_projecties, postgres_verbinding, weergave_opslag
-
     gc.set_threshold(50_000, *gc.get_threshold()[1:])  # see beheer.herbouw_alle
-    # The log's tables exist (the parent reads them): several processes creating them
-    # "if not exists" at once can fail in PostgreSQL ("tuple concurrently updated").
-    app: Application[UUID] = type("Logboek", (Application,), {"name": app_naam})(
-        env={**eventsourcing_env(settings), "CREATE_TABLE": "no"}
-    )
-    opslag = weergave_opslag(settings)
-    projecties = [
-        type(p)(achtervoegsel=achtervoegsel) for p in alle_projecties() if p.naam in namen
-    ]
-    volger = Volger(app, cache_grootte=CACHE_PER_PROCES)
-    recorder: Any = app.recorder
-    # Only this share's files, and only the events of files (not idempotency keys).
-    query = sql.SQL(
-        "SELECT notification_id, originator_id, originator_version, topic, state "
-        "FROM {schema}.{tabel} WHERE notification_id > %s AND notification_id <= %s "
-        "AND get_byte(uuid_send(originator_id), 15) %% %s = %s "
-        "ORDER BY notification_id LIMIT %s"
-    ).format(
-        schema=sql.Identifier(recorder.datastore.schema),
-        tabel=sql.Identifier(recorder.events_table_name),
-    )
+    projecties = [soort(achtervoegsel=achtervoegsel) for soort in soorten]
+    opslag = open_opslag()
     verwerkt = 0
     try:
-        with psycopg.connect(**postgres_verbinding(settings)) as verbinding:
+        with open_log() as log:
+            volger = Volger(log, cache_grootte=CACHE_PER_PROCES)
             positie = 0
             while positie < tot:
-                rijen = verbinding.execute(query, [positie, tot, delen, deel, batch]).fetchall()
-                if not rijen:
+                gelezen = log.lees_deel(positie, tot, deel, delen, batch)
+                if gelezen.laatste == positie:
                     break
-                positie = rijen[-1][0]
-                notificaties = [
-                    (r[0], StoredEvent(originator_id=r[1], originator_version=r[2], topic=r[3], state=bytes(r[4])))
-                    for r in rijen
-                    if is_casus_topic(r[3])
-                ]  # fmt: skip
-                wijzigingen = volger.wijzigingen(notificaties)
+                positie = gelezen.laatste
+                wijzigingen = volger.wijzigingen(gelezen.gebeurtenissen)
                 with opslag.transactie(vers=True) as cur:
                     for projectie in projecties:
                         projectie.verwerk(cur, wijzigingen)
                 verwerkt += len(wijzigingen)
     finally:
         opslag.sluit()
-        app.close()
     return verwerkt

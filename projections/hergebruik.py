@@ -11,7 +11,7 @@ import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -38,6 +38,14 @@ class Hergebruik:
                 self._antwoorden.popitem(last=False)
         return antwoord
 
-    def leeg(self) -> None:
-        with self._slot:
-            self._antwoorden.clear()
+
+def per_positie(maak: Callable[..., T]) -> Callable[..., T]:
+    """`maak(opslag, *vraag)` as `bij(opslag, *vraag, positie)`, its answer reused while
+    the view stands at `positie`: the key is the store, every argument and the position."""
+    hergebruik = Hergebruik()
+
+    def bij(opslag: Any, *vraag_en_positie: Hashable) -> T:
+        vraag = vraag_en_positie[:-1]
+        return hergebruik.geef((id(opslag), *vraag_en_positie), lambda: maak(opslag, *vraag))
+
+    return bij

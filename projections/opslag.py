@@ -11,14 +11,15 @@ import contextlib
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any, Literal
 
 import psycopg
+import psycopg_pool
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from infrastructure.sqlite_wal import open_wal
 from projections.opslaanbaar import NUL, VERVANGING, begrensd, opslaanbaar
 
 Dialect = Literal["sqlite", "postgres"]
@@ -31,6 +32,18 @@ Rij = dict[str, Any]
 _TELLEN = ("SET LOCAL enable_sort = off", "SET LOCAL work_mem = '64MB'")
 _VERTAALD: dict[str, dict[str, str]] = {"sqlite": {}, "postgres": {}}
 _MEERVOUDIG: dict[tuple[str, str, int], str] = {}
+
+# The views' database failing, not a view's handler: no poison event, so stopping a view
+# over it would need a manual restart for what heals by itself. The runner lets these
+# propagate to its loop, which retries. (The log is read outside the handlers' try.)
+DATABASEFOUTEN: tuple[type[BaseException], ...] = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    psycopg_pool.PoolTimeout,
+    sqlite3.OperationalError,
+)
+# Any error of the views' database.
+OPSLAGFOUTEN: tuple[type[BaseException], ...] = (psycopg.Error, sqlite3.Error)
 
 
 def _vertaal(tekst: str, dialect: Dialect, vanaf: int = 1) -> str:
@@ -152,19 +165,31 @@ class Cursor:
 
 
 class Opslag:
-    """Connections for the views; one per thread on SQLite, a pool on PostgreSQL."""
+    """Connections for the views; one per thread on SQLite, a pool on PostgreSQL.
+
+    `sqlite`: opens a connection to the views' SQLite file (in autocommit mode, rows as
+    `sqlite3.Row`: callers BEGIN themselves). `postgres`: psycopg's connection arguments.
+    `tabellen_slot`: the SQL expression of the advisory lock held by whoever creates
+    tables at start-up (see `ddl`)."""
 
     def __init__(
         self,
         *,
         dialect: Dialect,
-        sqlite_pad: str | None = None,
+        sqlite: Callable[[], sqlite3.Connection] | None = None,
         postgres: dict[str, Any] | None = None,
         schema: str | None = None,
         pool_grootte: int = 5,
+        tabellen_slot: str | None = None,
     ) -> None:
+        # What another process needs to open the same storage (`opener`).
+        self._instellingen: dict[str, Any] = dict(
+            dialect=dialect, sqlite=sqlite, postgres=postgres, schema=schema,
+            pool_grootte=pool_grootte, tabellen_slot=tabellen_slot,
+        )  # fmt: skip
         self.dialect: Dialect = dialect
-        self._sqlite_pad = sqlite_pad
+        self._open_sqlite = sqlite
+        self._tabellen_slot = tabellen_slot
         self._lokaal = threading.local()
         self._alle_sqlite: list[sqlite3.Connection] = []
         self._slot = threading.Lock()
@@ -178,9 +203,8 @@ class Opslag:
     def _sqlite(self) -> sqlite3.Connection:
         verbinding: sqlite3.Connection | None = getattr(self._lokaal, "verbinding", None)
         if verbinding is None:
-            assert self._sqlite_pad is not None
-            # Views can be rebuilt from the events, so NORMAL durability is enough here.
-            verbinding = open_wal(self._sqlite_pad)
+            assert self._open_sqlite is not None
+            verbinding = self._open_sqlite()
             self._lokaal.verbinding = verbinding
             with self._slot:
                 self._alle_sqlite.append(verbinding)
@@ -250,11 +274,19 @@ class Opslag:
                     cur.execute(instelling)
             yield Cursor(cur, "postgres")
 
-    def luister_verbinding(self) -> psycopg.Connection[Any] | None:
-        """A dedicated autocommit connection for LISTEN (PostgreSQL only)."""
-        if self.dialect != "postgres":
-            return None
-        return psycopg.connect(**self._postgres, autocommit=True)
+    @contextlib.contextmanager
+    def ddl(self) -> Iterator[Cursor]:
+        """A transaction that creates tables, on PostgreSQL in turn with every process
+        creating tables at start-up (the event store's too): several on a new schema at
+        once fail on PostgreSQL's catalogue otherwise."""
+        with self.transactie() as cur:
+            if self.dialect == "postgres" and self._tabellen_slot:
+                cur.execute(f"SELECT pg_advisory_xact_lock({self._tabellen_slot})")
+            yield cur
+
+    def opener(self) -> Callable[[], Opslag]:
+        """How another process opens this same storage (it pickles; nothing is shared)."""
+        return partial(Opslag, **self._instellingen)
 
     def sluit(self) -> None:
         with self._slot:
@@ -265,10 +297,3 @@ class Opslag:
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
-
-    @staticmethod
-    def identifier(naam: str) -> str:
-        # Table names come from code, never from users; still refuse anything odd.
-        if not naam.replace("_", "").isalnum():
-            raise ValueError(f"ongeldige tabelnaam: {naam}")
-        return naam

@@ -7,6 +7,8 @@ failing position and error); the others go on. On PostgreSQL the runner wakes on
 LISTEN/NOTIFY (listening only while idle: under load it reads again after each pause) and
 also polls on a short timer, so a lost notification never stalls a view;
 SQLite cannot notify, so there it polls (and an in-process API wakes it after a save).
+The log is read through its port (`application/gebeurtenislog.py`), the positions kept in
+`projectie_status` (`projections/projectie_status.py`).
 
 Why not eventsourcing's own ProjectionRunner: it follows the log through
 `recorder.subscribe()`, which the SQLite recorder does not have, and it commits one event
@@ -17,61 +19,36 @@ transaction (one view at a time when a handler fails, so only that view stops).
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
-import psycopg_pool
 import structlog
-from eventsourcing import persistence as es_persistence
-from eventsourcing.application import Application
 
-from infrastructure.pg_recorder import TABELLEN_SLOT
+from application.gebeurtenislog import Gebeurtenislog, Meldend
+from projections import projectie_status
 from projections.basis import Projectie, Wijziging
-from projections.opslag import Cursor, Opslag
+from projections.opslag import DATABASEFOUTEN, Cursor, Opslag
 from projections.volger import Volger
 from projections.wekker import Wekker
 
 log = structlog.get_logger("zorgroute.projecties")
-
-# A failing database is not a poison event: stopping a view over it would need a manual
-# restart for what heals by itself. These propagate to the loop, which retries.
-DATABASEFOUTEN: tuple[type[BaseException], ...] = (
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
-    psycopg_pool.PoolTimeout,
-    sqlite3.OperationalError,
-    es_persistence.OperationalError,
-    es_persistence.InterfaceError,
-)
-
-STATUS_DDL = (
-    "naam TEXT PRIMARY KEY, positie BIGINT NOT NULL, status TEXT NOT NULL, fout TEXT, "
-    "fout_positie BIGINT, tijdstip_laatste TEXT, bijgewerkt_op TEXT, schema TEXT"
-)
 
 
 class _Verschoven(Exception):
     """A view moved on meanwhile (a rebuild swapped in): let each view go alone."""
 
 
-# bench.opdrachten, 8 clients (~270 commands/s): with this the projector's CPU per
-# command fell from 1.3-1.4 ms to 0.7 ms.
+# The pause after a round grows by this per event the round read (what it saved of the
+# projector's CPU: bench/GESCHIEDENIS.md).
 PAUZE_PER_GEBEURTENIS = 0.004
-
-
-def _nu() -> str:
-    return datetime.now(UTC).isoformat()
 
 
 class Projectierunner:
     def __init__(
         self,
-        app: Application[Any],
+        gebeurtenislog: Gebeurtenislog,
         opslag: Opslag,
         projecties: Sequence[Projectie],
         *,
@@ -81,7 +58,7 @@ class Projectierunner:
         max_pauze: float = 0.1,
         naast: Sequence[Callable[[threading.Event], threading.Thread | None]] = (),
     ) -> None:
-        self.app = app
+        self.gebeurtenislog = gebeurtenislog
         # Duties that run beside the views while the runner runs (the sealer): each makes
         # its thread, or None, given the runner's stop signal.
         self._naast = tuple(naast)
@@ -98,7 +75,7 @@ class Projectierunner:
         # is seen at once. After a quiet spell a round starts at once.
         self.min_pauze = min_pauze
         self.max_pauze = max(max_pauze, min_pauze)
-        self._volger = Volger(app)
+        self._volger = Volger(gebeurtenislog)
         self._stop = threading.Event()
         self._wekker = Wekker(self._stop)
         self._draden: list[threading.Thread] = []
@@ -107,46 +84,11 @@ class Projectierunner:
     # ---- set-up ----------------------------------------------------------------------
 
     def installeer(self) -> None:
-        if self._staat_er_al():
-            return  # no DDL: an API beside the projector runs as a role without DDL rights
-        with self.opslag.transactie() as cur:
-            if cur.dialect == "postgres":
-                # Processes starting together create their tables in turn.
-                cur.execute(f"SELECT pg_advisory_xact_lock({TABELLEN_SLOT})")
-            cur.execute(f"CREATE TABLE IF NOT EXISTS projectie_status ({STATUS_DDL})")
-            for projectie in self.projecties.values():
-                rij = cur.execute(
-                    "SELECT schema FROM projectie_status WHERE naam = %s", [projectie.naam]
-                ).fetchone()
-                if rij is not None and rij["schema"] != projectie.schema():
-                    # The view's tables changed shape: start it over from the first event.
-                    projectie.verwijder_tabellen(cur)
-                    cur.execute("DELETE FROM projectie_status WHERE naam = %s", [projectie.naam])
-                    log.info("projectie_schema_gewijzigd", projectie=projectie.naam)
-                projectie.maak_tabellen(cur)
-                cur.execute(
-                    "INSERT INTO projectie_status (naam, positie, status, bijgewerkt_op, schema) "
-                    "VALUES (%s, 0, 'actief', %s, %s) ON CONFLICT (naam) DO NOTHING",
-                    [projectie.naam, _nu(), projectie.schema()],
-                )
-
-    def _staat_er_al(self) -> bool:
-        """Every view has its status row at its current shape, so its tables are made."""
-        try:
-            with self.opslag.lezen() as cur:
-                rijen = cur.execute("SELECT naam, schema FROM projectie_status").fetchall()
-        except (psycopg.Error, sqlite3.Error):  # not made yet (or not readable): install
-            return False
-        standen = {(r["naam"], r["schema"]) for r in rijen}
-        return all((p.naam, p.schema()) in standen for p in self.projecties.values())
+        projectie_status.installeer(self.opslag, list(self.projecties.values()))
 
     def hervat_gestopte(self) -> None:
         """A restart retries stopped projections from their failing position."""
-        with self.opslag.transactie() as cur:
-            cur.execute(
-                "UPDATE projectie_status SET status = 'actief', fout = NULL, fout_positie = NULL "
-                "WHERE status = 'gestopt'"
-            )
+        projectie_status.hervat_gestopte(self.opslag)
 
     # ---- the loop --------------------------------------------------------------------
 
@@ -157,12 +99,11 @@ class Projectierunner:
         self._wekker.begin()
         hoofd = threading.Thread(target=self._lus, name="projecties", daemon=True)
         self._draden = [hoofd]
-        kanaal = getattr(self.app.recorder, "channel_name", None)
-        if self.opslag.dialect == "postgres" and kanaal:
+        if isinstance(self.gebeurtenislog, Meldend):
             self._draden.append(
                 threading.Thread(
                     target=self._wekker.luister,
-                    args=(self.opslag.luister_verbinding, kanaal),
+                    args=(self.gebeurtenislog.meldingen,),
                     name="projecties-listen",
                     daemon=True,
                 )
@@ -254,24 +195,8 @@ class Projectierunner:
         return True
 
     def _actieve_posities(self) -> dict[str, int]:
-        with self.opslag.lezen() as cur:
-            rijen = cur.execute(
-                "SELECT naam, positie FROM projectie_status WHERE status = 'actief'"
-            ).fetchall()
+        rijen = projectie_status.posities(self.opslag, actief=True).values()
         return {r["naam"]: int(r["positie"]) for r in rijen if r["naam"] in self.projecties}
-
-    def _vergrendel(self, cur: Cursor, *namen: str) -> dict[str, dict[str, Any]]:
-        # On PostgreSQL the row locks serialise us with a rebuild's swap (taken in name
-        # order, so two lockers never wait on each other crosswise); SQLite's BEGIN
-        # IMMEDIATE already made this transaction the only writer.
-        slot = " FOR UPDATE" if cur.dialect == "postgres" else ""
-        plekken = ", ".join(["%s"] * len(namen))
-        rijen = cur.execute(
-            f"SELECT naam, positie, status FROM projectie_status WHERE naam IN ({plekken}) "
-            f"ORDER BY naam{slot}",
-            list(namen),
-        ).fetchall()
-        return {r["naam"]: r for r in rijen}
 
     def _verwerk(
         self, projectie: Projectie, verwacht: int, wijzigingen: list[Wijziging], laatste: int
@@ -292,7 +217,7 @@ class Projectierunner:
         position, if every view still stands where it was read to stand; else False and
         nothing done. One query locks them all and one moves them all: per batch that is
         what a view costs besides its own rows."""
-        standen = self._vergrendel(cur, *posities)
+        standen = projectie_status.vergrendel(cur, posities)
         for naam, verwacht in posities.items():
             rij = standen.get(naam)
             if rij is None or rij["status"] != "actief" or int(rij["positie"]) != verwacht:
@@ -303,12 +228,7 @@ class Projectierunner:
             self.projecties[naam].verwerk(cur, eigen)
             tijdstippen.setdefault(eigen[-1].tijdstip if eigen else None, []).append(naam)
         for tijdstip, namen in tijdstippen.items():
-            cur.execute(
-                "UPDATE projectie_status SET positie = %s, bijgewerkt_op = %s, "
-                "tijdstip_laatste = COALESCE(%s, tijdstip_laatste) "
-                f"WHERE naam IN ({', '.join(['%s'] * len(namen))})",
-                [laatste, _nu(), tijdstip, *namen],
-            )
+            projectie_status.verder(cur, laatste, tijdstip, namen)
         return True
 
     def _zoek_gif(self, projectie: Projectie, vanaf: int, wijzigingen: list[Wijziging]) -> None:
@@ -328,12 +248,7 @@ class Projectierunner:
                 # Only the type and message: a handler's error text must not carry pupil data,
                 # and our own handlers raise messages without it.
                 melding = f"{type(fout).__name__}: {str(fout)[:500]}"
-                with self.opslag.transactie() as cur:
-                    cur.execute(
-                        "UPDATE projectie_status SET status = 'gestopt', fout = %s, "
-                        "fout_positie = %s, bijgewerkt_op = %s WHERE naam = %s",
-                        [melding, wijziging.positie, _nu(), projectie.naam],
-                    )
+                projectie_status.gestopt(self.opslag, projectie.naam, wijziging.positie, melding)
                 log.error(
                     "projectie_gestopt",
                     projectie=projectie.naam,

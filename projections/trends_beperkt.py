@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from projections.hergebruik import Hergebruik
+from projections.hergebruik import per_positie
 from projections.onderdrukking import MARKERING
 from projections.opslag import Opslag
 from projections.statistiek import beoordeel_gepubliceerd
-from projections.trends import OngeldigeTrendvraag, _groep, antwoord, vraag
 from projections.trends_blokken import ALLE, PLAATS, lees_maanden
+from projections.trends_vraag import OngeldigeTrendvraag, antwoord, groepsuitkomst, vraag
 
 # Only the zorgcoördinator sees the counts themselves; every other role (today `teamleider`
 # and `swv`) the suppressed tables, also a role that is given the trends later.
@@ -65,7 +65,7 @@ def trends_beperkt(
         groep |= dict(zip(PLAATS, knoop, strict=False))
         reeks = [maanden[p.sleutel].waarde((knoop, kolom)) for p in alle]
         oordelen = beoordeel_gepubliceerd(reeks, meetbaar, vanaf=len(alle) - len(venster))
-        groepen.append(_groep(groep, venster, oordelen, met_jaar, vlaggen))
+        groepen.append(groepsuitkomst(groep, venster, oordelen, met_jaar, vlaggen))
     uit = antwoord(venster, stap, dimensies, groepen, vlaggen)
     for periode in uit["perioden"]:
         periode["lopend"] = periode["tot"] >= vandaag.isoformat()
@@ -73,23 +73,6 @@ def trends_beperkt(
     return uit
 
 
-_HERGEBRUIK = Hergebruik()
-
-
-def trends_beperkt_bij(
-    opslag: Opslag,
-    school: str,
-    van: date,
-    tot: date,
-    interval: str,
-    per: str,
-    min_cel: int,
-    vandaag: date,
-    positie: int,
-) -> dict[str, Any]:
-    """`trends_beperkt`, reused while the view stands at `positie` (and on the same day:
-    the day decides which month is still running)."""
-    sleutel = (id(opslag), school, van, tot, interval, per, min_cel, vandaag, positie)
-    return _HERGEBRUIK.geef(
-        sleutel, lambda: trends_beperkt(opslag, school, van, tot, interval, per, min_cel, vandaag)
-    )
+# `trends_beperkt`, reused while the view stands at the position given last (and on the
+# same day: the day decides which month is still running).
+trends_beperkt_bij = per_positie(trends_beperkt)

@@ -25,6 +25,7 @@ from domain.waarden import Categorie
 from projections.onderdrukking import Vergelijking, onderdruk, primair
 from projections.opslag import Opslag
 from projections.perioden import Periode
+from projections.trends import tel
 
 CATEGORIEEN: tuple[str, ...] = get_args(Categorie)
 ALLE = "*"  # the column of all signals of a node (each signal once)
@@ -115,27 +116,15 @@ def lees_maanden(
 def _lees(opslag: Opslag, school: str, van: date, tot: date) -> Iterable[tuple[Any, ...]]:
     """Per month, place, column and file: how many signal rows (per category) or signals
     (ALLE). Counted per file in SQL: the contributors are the distinct files."""
-    from projections.trends import Trends  # the view's table; trends imports this module
-
-    tabel = Trends().t("trends")
-    waar = "WHERE school = %s AND datum >= %s AND datum <= %s"
-    bereik = [school, van.isoformat(), tot.isoformat()]
-    plaats = "maand, afdeling, leerjaar, klas"
+    plaats = ["maand", "afdeling", "leerjaar", "klas"]
     with opslag.lezen(tellen=True) as cur:
-        per_categorie = cur.execute(
-            f"SELECT {plaats}, categorie, casus_id, COUNT(*) AS n FROM {tabel} {waar} "
-            f"GROUP BY {plaats}, categorie, casus_id",
-            bereik,
-        ).fetchall()
-        per_signaal = cur.execute(
-            f"SELECT {plaats}, casus_id, COUNT(*) AS n FROM (SELECT {plaats}, casus_id, positie "
-            f"FROM {tabel} {waar} GROUP BY {plaats}, casus_id, positie) s "
-            f"GROUP BY {plaats}, casus_id",
-            bereik,
-        ).fetchall()
+        per_categorie = tel(
+            cur, school, van, tot, [*plaats, "categorie", "casus_id"], per_signaal=False
+        )
+        per_signaal = tel(cur, school, van, tot, [*plaats, "casus_id"], per_signaal=True)
     for r in per_categorie:
         yield (r["maand"], r["afdeling"], int(r["leerjaar"]), r["klas"], r["categorie"],
-               r["casus_id"], int(r["n"]))  # fmt: skip
+               r["casus_id"], int(r["aantal"]))  # fmt: skip
     for r in per_signaal:
         yield (r["maand"], r["afdeling"], int(r["leerjaar"]), r["klas"], ALLE,
-               r["casus_id"], int(r["n"]))  # fmt: skip
+               r["casus_id"], int(r["aantal"]))  # fmt: skip

@@ -1,8 +1,8 @@
-"""Reads the application's event log in batches and turns it into `Wijziging`s.
+"""Reads the event log in batches and turns its events into `Wijziging`s.
 
 The file's state before and after each event comes from replaying the domain's own
 effects on a cached aggregate; a cache miss (after a restart, or an evicted file) is
-filled from the event store at exactly the version before the event, so the result does
+filled from the event log at exactly the version before the event, so the result does
 not depend on what happened to be cached. The state after one event is the state before
 the file's next one, so it is computed once.
 """
@@ -13,15 +13,9 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any, cast
 
-from eventsourcing.application import Application
-from eventsourcing.persistence import StoredEvent
-
+from application.gebeurtenislog import Gebeurtenislog
 from domain.casus import Casus
 from projections.basis import Wijziging, details_van, stand_van
-
-
-def is_casus_topic(topic: str) -> bool:
-    return topic.startswith("zorgroute:") and not topic.startswith("zorgroute:Idempotentie")
 
 
 class _Dossier:
@@ -36,42 +30,31 @@ class _Dossier:
 
 
 class Volger:
-    def __init__(self, app: Application[Any], cache_grootte: int = 20_000) -> None:
-        self.app = app
+    def __init__(self, gebeurtenislog: Gebeurtenislog, cache_grootte: int = 20_000) -> None:
+        self.gebeurtenislog = gebeurtenislog
         self._cache: OrderedDict[Any, _Dossier] = OrderedDict()
         self._cache_grootte = cache_grootte
 
-    def _laad(self, casus_id: Any, versie: int) -> Casus:
-        return cast(Casus, self.app.repository.get(casus_id, version=versie))
-
     def laatste_positie(self) -> int:
-        return int(self.app.recorder.max_notification_id() or 0)
+        return self.gebeurtenislog.einde()
 
     def lees(self, na: int, limiet: int) -> tuple[list[Wijziging], int]:
         """Changes after position `na` (at most `limiet` log entries) and the last position
         read, which may be past the last change (other aggregates' events advance it too)."""
-        notificaties = self.app.recorder.select_notifications(
-            start=na + 1, limit=limiet, inclusive_of_start=True
-        )
-        laatste = notificaties[-1].id if notificaties else na
-        return self.wijzigingen((n.id, n) for n in notificaties), laatste
+        gelezen = self.gebeurtenislog.lees(na, limiet)
+        return self.wijzigingen(gelezen.gebeurtenissen), gelezen.laatste
 
-    def wijzigingen(self, notificaties: Iterable[tuple[int, StoredEvent]]) -> list[Wijziging]:
-        """The changes for these (position, stored event) pairs, in log order."""
-        naar_gebeurtenis = self.app.mapper.to_domain_event
+    def wijzigingen(self, gebeurtenissen: Iterable[tuple[int, Casus.Event]]) -> list[Wijziging]:
+        """The changes for these (position, event) pairs, in log order."""
         pas_toe = self._pas_toe
-        return [
-            pas_toe(positie, naar_gebeurtenis(opgeslagen))  # type: ignore[arg-type]
-            for positie, opgeslagen in notificaties
-            if is_casus_topic(opgeslagen.topic)
-        ]
+        return [pas_toe(positie, gebeurtenis) for positie, gebeurtenis in gebeurtenissen]
 
     def _pas_toe(self, positie: int, gebeurtenis: Casus.Event) -> Wijziging:
         casus_id = gebeurtenis.originator_id
         versie = gebeurtenis.originator_version
         dossier = self._cache.pop(casus_id, None)
         if dossier is None or dossier.casus is None or dossier.casus.version != versie - 1:
-            voor_casus = self._laad(casus_id, versie - 1) if versie > 1 else None
+            voor_casus = self.gebeurtenislog.casus(casus_id, versie - 1) if versie > 1 else None
             dossier = _Dossier(voor_casus, stand_van(voor_casus))
         voor = dossier.stand
         na_casus = cast(Casus, gebeurtenis.mutate(dossier.casus))

@@ -2,18 +2,19 @@
 same process, or PostgreSQL's NOTIFY), otherwise at its poll.
 
 NOTIFY is listened to only while the loop is idle. Every commit that notifies a listener
-wakes its backend and the listening thread; under a stream of commands that was ~0.07 ms
-of CPU per command between PostgreSQL and the projector (bench/README.md), for a loop
-that reads again after each pause anyway.
+wakes its backend and the listening thread, which under a stream of commands costs CPU
+in PostgreSQL and the projector (bench/README.md) for a loop that reads again after each
+pause anyway.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
 
 import structlog
+
+from application.gebeurtenislog import Meldingen
 
 log = structlog.get_logger("zorgroute.projecties")
 
@@ -56,24 +57,24 @@ class Wekker:
         self._gewekt.set()
         self._stil.set()
 
-    def luister(self, verbinding: Callable[[], Any], kanaal: str) -> None:
-        """The listening thread: a LISTEN connection (from `verbinding`) that listens
-        while the loop is idle and wakes it on every notification."""
+    def luister(self, meldingen: Callable[[], Meldingen]) -> None:
+        """The listening thread: a connection told of every save (from `meldingen`) that
+        listens while the loop is idle and wakes it on every notification."""
         while not self._stop.is_set():
             try:
-                with verbinding() as luisteraar:
+                with meldingen() as luisteraar:
                     while not self._stop.is_set():
                         self._stil.wait()
                         if self._stop.is_set():
                             return
-                        luisteraar.execute(f'LISTEN "{kanaal}"')
+                        luisteraar.luister()
                         # A commit after the loop's last read and before this LISTEN
                         # notified nobody: one more round reads it.
                         self._gewekt.set()
                         while self._stil.is_set() and not self._stop.is_set():
-                            for _ in luisteraar.notifies(timeout=LUISTER_STAP, stop_after=1):
+                            if luisteraar.wacht(LUISTER_STAP):
                                 self._gewekt.set()
-                        luisteraar.execute(f'UNLISTEN "{kanaal}"')
+                        luisteraar.laat_los()
             except Exception as fout:
                 log.warning("projecties_listen_fout", fout=type(fout).__name__)
                 self._stop.wait(1.0)

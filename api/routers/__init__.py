@@ -1,7 +1,7 @@
 """One router per resource; `api.app.create_app` mounts them under `/api/v1`."""
 
 from api.formaten import MEDIA_TYPES
-from api.schemas.commandos import COMMANDOS
+from domain.opdrachten import OPDRACHTEN
 
 # On each router rather than at `include_router`: the route's own `path` is then the full
 # template, which the access log reports (`scope["route"].path`).
@@ -17,7 +17,7 @@ def dossierlinks() -> dict[int | str, dict[str, object]]:
     to every operation on that file, so a client (or schemathesis's stateful phase)
     learns from the document where an answer leads."""
     links: dict[str, object] = {}
-    handelingen = ("signalen", *COMMANDOS)
+    handelingen = [m.verklaring.segment for m in OPDRACHTEN]
     paden = [("get", lees) for lees in _LEZEN] + [("post", f"/{h}") for h in handelingen]
     for methode, pad in paden:
         sjabloon = f"{API_PREFIX}/casussen/{{casus_id}}{pad}".replace("~", "~0").replace("/", "~1")

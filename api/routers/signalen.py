@@ -11,8 +11,8 @@ from api.opdracht import OPENAPI, OpdrachtDep
 from api.problemen import fout_antwoorden
 from api.routers import API_PREFIX, dossierlinks
 from api.schemas.antwoorden import CommandoAntwoord
-from api.schemas.signalen import SignaalOpDossierVerzoek, SignaalVerzoek
 from application.resultaat import Resultaat
+from domain.opdrachten import SIGNAAL, SignaalOpDossierVerzoek, SignaalVerzoek
 
 router = APIRouter(prefix=API_PREFIX, tags=["signalen"])
 
@@ -50,7 +50,7 @@ def beantwoord(request: Request, resultaat: Resultaat) -> Response:
     status_code=201,
     response_model=CommandoAntwoord,
     response_model_exclude_none=True,
-    summary="Signaal melden / Report a concern",
+    summary=SIGNAAL.samenvatting,
     description=(
         "Gaat naar het dossier van het onderwerp (een gesloten dossier wordt heropend) en "
         "verandert het onderwerp van een bestaand dossier niet. Altijd 201. Wie het dossier "
@@ -68,7 +68,7 @@ async def meld_signaal(
 ) -> Response:
     service = opdracht.service
     resultaat = await service.asynchroon(
-        service.meld_signaal_stappen(opdracht.actor, verzoek.gegevens(), **opdracht.opties())
+        service.meld_signaal_stappen(opdracht.actor, verzoek, **opdracht.opties())
     )
     return beantwoord(request, resultaat)
 
@@ -91,10 +91,7 @@ async def meld_signaal_op_dossier(
     service = opdracht.service
     resultaat = await service.asynchroon(
         service.meld_signaal_stappen(
-            opdracht.actor,
-            verzoek.gegevens(),
-            casus_id=casus_id,
-            **opdracht.opties(),
+            opdracht.actor, verzoek, casus_id=casus_id, **opdracht.opties()
         )
     )
     return beantwoord(request, resultaat)

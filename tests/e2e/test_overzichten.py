@@ -222,3 +222,25 @@ def test_a_date_at_the_edge_of_the_calendar_is_refused_not_a_server_error(
         antwoord = zc.get(pad)
         assert antwoord.status_code == 422, pad
         assert "tussen 1900-01-01 en 2199-12-31" in antwoord.text
+
+
+def test_a_withdrawn_registration_leaves_the_core_team_agenda_and_says_so_in_the_trail(
+    zc: Medewerker,
+) -> None:
+    casus_id = zc.meld(leerling(nummer="afm-1", naam="Afgemeld Kind"))
+    datum = dag(7)
+    aanmelding = zc.doe(casus_id, "kernteam-aanmelding", {"datum": datum, "vraag": "Wat werkt?"})
+    params = {"datum": datum, "na": aanmelding.json()["positie"]}
+    aangemeld = zc.get("/agenda/kernteam", params=params).json()["items"]
+    assert [i["casus_id"] for i in aangemeld] == [casus_id]
+
+    afmelding = zc.doe(casus_id, "kernteam-afmelding", {"reden": "Het gaat weer goed."})
+    assert afmelding.status_code == 201, afmelding.text
+    na = afmelding.json()["positie"]
+
+    agenda = zc.get("/agenda/kernteam", params={"datum": datum, "na": na})
+    assert agenda.status_code == 200, agenda.text
+    assert agenda.json()["items"] == []
+    trail = zc.get(f"/casussen/{casus_id}/audittrail", params={"na": na}).json()["items"]
+    assert "afgemeld voor kernteam" in [r["actie"] for r in trail]
+    probleem(zc.doe(casus_id, "kernteam-afmelding", {"reden": "Nog eens."}), 409, "niet_aangemeld")

@@ -107,6 +107,7 @@ def voorbeeld_body(handeling: str) -> dict[str, Any]:
         "gesprekken": {"met": "leerling", "datum": dag(), "samenvatting": "Gesprek"},
         "ouders-geinformeerd": {"datum": dag(), "wijze": "telefoon"},
         "kernteam-aanmelding": {"datum": dag(3), "vraag": "Advies?"},
+        "kernteam-afmelding": {"reden": "Opgelost in de klas"},
         "kernteambesprekingen": {"datum": dag(), "advies": "Observeren"},
         "interventies": {
             "soort": "faalangsttraining",

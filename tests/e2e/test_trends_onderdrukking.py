@@ -15,10 +15,10 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 
-from application.synthetisch import opgenomen_op
 from tests.e2e.conftest import Medewerker, Omgeving, dag, leerling
 from tests.e2e.test_trends_onderdrukking_algebra import (
     CATEGORIEEN,
@@ -89,7 +89,10 @@ def meld(zc: Medewerker, s: Signaal) -> dict[str, Any]:
     if s.dag == date.today():
         antwoord = zc.post("/signalen", body)
     else:
-        with opgenomen_op(datetime.combine(s.dag, datetime.min.time(), UTC) + timedelta(hours=10)):
+        # Recorded on its own day: the service's clock, which its events carry.
+        moment = datetime.combine(s.dag, datetime.min.time(), UTC) + timedelta(hours=10)
+        service = zc.client.app.state.service  # type: ignore[attr-defined]
+        with mock.patch.object(service, "_klok", lambda: moment):
             antwoord = zc.post("/signalen", body)
     assert antwoord.status_code in (200, 201), antwoord.text
     return dict(antwoord.json())

@@ -65,6 +65,7 @@ def mag_schrijven(handeling: str, p: Persoon, f: Feiten) -> bool:
         "gesprekken",
         "ouders-geinformeerd",
         "kernteam-aanmelding",
+        "kernteam-afmelding",
         "kernteambesprekingen",
         "interventies",
         "terugkoppelingen",

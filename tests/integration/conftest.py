@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from api.samenstelling import weergave_opslag
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
+from infrastructure.gebeurtenislog import gebeurtenislog_van
 from infrastructure.opslag import Eventsourcingopslag, bouw_opslag
 from infrastructure.persistence import eventsourcing_env
 from infrastructure.settings import Settings
@@ -17,7 +19,6 @@ from infrastructure.toegangslog import Toegangslog
 from projections.basis import Projectie
 from projections.opslag import Opslag
 from projections.runner import Projectierunner
-from projections.samenstelling import weergave_opslag
 
 
 def maak_service(settings: Settings) -> Zorgroute:
@@ -70,7 +71,7 @@ class Weergaven:
 
     def runner(self, *projecties: Projectie, batch: int = 500) -> Projectierunner:
         runner = Projectierunner(
-            self.service.opslag.app, self.opslag, list(projecties), batch=batch
+            gebeurtenislog_van(self.service.opslag.app), self.opslag, list(projecties), batch=batch
         )
         runner.installeer()
         return runner

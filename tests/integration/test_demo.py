@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -12,12 +14,36 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.demo import AANTAL_LEERLINGEN, SCHOOL, ZORGCOORDINATOR, is_geseed, seed_demo
+from api.demo import (
+    AANTAL_LEERLINGEN,
+    SCHOOL,
+    ZORGCOORDINATOR,
+    Demoklok,
+    _plan,
+    is_geseed,
+    seed_demo,
+)
 from api.demo_scenarios import JEUGDARTS, LEERPLICHT, WIJKTEAM
+from api.samenstelling import service_van
 from application.fouten import GeenToegang
-from application.gebruiker import Gebruiker, is_organisatie
+from application.gebruiker import Gebruiker
 from application.service import Zorgroute
+from domain.invoer import is_organisatie
 from domain.waarden import NIVEAUS
+from infrastructure.settings import Settings
+from tests.integration.conftest import GESPREK, MENTOR, signaal
+
+
+@pytest.fixture
+def klok() -> Demoklok:
+    return Demoklok()
+
+
+@pytest.fixture
+def service(settings: Settings, klok: Demoklok) -> Iterator[Zorgroute]:
+    """The service as `zorgroute seed-demo` builds it: on a clock the seed moves."""
+    with service_van(settings, klok=klok) as service:
+        yield service
 
 
 def alle_dossiers(service: Zorgroute) -> list[dict[str, Any]]:
@@ -32,9 +58,9 @@ def laatste_positie(service: Zorgroute) -> int:
     return service.opslag.recorder.max_notification_id() or 0
 
 
-def test_demo_school_spreads_over_every_level_and_state(service: Zorgroute) -> None:
+def test_demo_school_spreads_over_every_level_and_state(service: Zorgroute, klok: Demoklok) -> None:
     begin = time.monotonic()
-    samenvatting = seed_demo(service)
+    samenvatting = seed_demo(service, klok)
     duur = time.monotonic() - begin
 
     dossiers = alle_dossiers(service)
@@ -80,8 +106,8 @@ def test_demo_school_spreads_over_every_level_and_state(service: Zorgroute) -> N
     assert regiehouders == {"zt-bakker", "zt-visser"}
 
 
-def test_every_demo_pupil_is_fictional_and_plausible(service: Zorgroute) -> None:
-    seed_demo(service)
+def test_every_demo_pupil_is_fictional_and_plausible(service: Zorgroute, klok: Demoklok) -> None:
+    seed_demo(service, klok)
 
     leerlingen = [
         d["onderwerp"] for d in alle_dossiers(service) if d["onderwerp"]["type"] == "leerling"
@@ -95,9 +121,9 @@ def test_every_demo_pupil_is_fictional_and_plausible(service: Zorgroute) -> None
 
 
 def test_demo_partners_read_exactly_the_open_files_referred_to_their_organisation(
-    service: Zorgroute,
+    service: Zorgroute, klok: Demoklok
 ) -> None:
-    seed_demo(service)
+    seed_demo(service, klok)
     dossiers = alle_dossiers(service)
     verwijzingen = {
         d["casus_id"]: i["gegevens"]["ketenpartners"]
@@ -133,13 +159,53 @@ def test_demo_partners_read_exactly_the_open_files_referred_to_their_organisatio
     assert verwezen_open and verwezen_open < set(verwijzingen)  # a closed referral is read by none
 
 
-def test_a_second_seed_adds_nothing(service: Zorgroute) -> None:
+def test_the_service_s_clock_stamps_every_command_s_events(
+    service: Zorgroute, klok: Demoklok
+) -> None:
+    toen = datetime(2025, 10, 6, 10, 0, tzinfo=UTC)
+    with klok.op(toen):
+        casus_id = service.meld_signaal(MENTOR, signaal()).casus_id
+    with klok.op(toen + timedelta(days=2)):
+        service.handel(MENTOR, casus_id, "gesprekken", GESPREK)
+        assert service.vandaag() == date(2025, 10, 8)
+
+    items = service.geschiedenis(ZORGCOORDINATOR, casus_id)["items"]
+    assert [(i["type"], datetime.fromisoformat(i["tijdstip"])) for i in items] == [
+        ("CasusGeopend", toen),
+        ("SignaalGemeld", toen),
+        ("GesprekGevoerd", toen + timedelta(days=2)),
+    ]
+    assert datetime.fromisoformat(service.lees(ZORGCOORDINATOR, casus_id)["geopend_op"]) == toen
+
+
+def test_seeded_events_carry_their_business_dates(service: Zorgroute, klok: Demoklok) -> None:
+    nu = datetime.now(UTC)
+    seed_demo(service, klok)
+    starts = {p.start for p in _plan(service.vandaag())}
+
+    geopend: list[date] = []
+    for dossier in alle_dossiers(service):
+        items = service.geschiedenis(ZORGCOORDINATOR, UUID(dossier["casus_id"]))["items"]
+        tijden = [datetime.fromisoformat(i["tijdstip"]) for i in items]
+        assert tijden == sorted(tijden) and tijden[-1] <= datetime.now(UTC)
+        geopend.append(tijden[0].date())
+        for item, tijdstip in zip(items, tijden, strict=True):
+            datum = item["gegevens"].get("datum")
+            if datum is not None and date.fromisoformat(datum) <= nu.date():
+                # A step that happened is recorded on its own date.
+                assert tijdstip.date() == date.fromisoformat(datum), item
+    # Each file was opened on its first signal's date, months ago, not when seeding ran.
+    assert set(geopend) <= starts
+    assert max(geopend) < nu.date()
+
+
+def test_a_second_seed_adds_nothing(service: Zorgroute, klok: Demoklok) -> None:
     assert not is_geseed(service)
-    seed_demo(service)
+    seed_demo(service, klok)
     positie = laatste_positie(service)
 
     assert is_geseed(service)
-    tweede = seed_demo(service)
+    tweede = seed_demo(service, klok)
 
     assert tweede.aangemaakt == 0
     assert tweede.casussen == 60

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from application.fouten import CasusNietGevonden, OngeldigeInvoer
 from application.gebruiker import Gebruiker
@@ -24,6 +25,8 @@ from application.service import Zorgroute
 from application.weergave import casus_weergave
 from domain.casus import Casus
 from domain.fouten import REGEL_VOORRANG, DomeinFout
+from domain.invoer import Verzoek
+from domain.opdrachten import SignaalOpDossierVerzoek, SignaalVerzoek, opdracht_voor
 from infrastructure.opslag import Eventsourcingopslag
 from infrastructure.persistence import eventsourcing_env
 from infrastructure.settings import Settings
@@ -93,12 +96,14 @@ def test_every_command_is_refused_with_a_code_or_leaves_a_state_equal_to_the_rep
     app, lezer = diensten
     eerste = app.meld_signaal(
         ZOCO,
-        {
-            "onderwerp": nieuw_onderwerp(soort, geboortedatum),
-            "categorieen": ["leren"],
-            "omschrijving": "Eerste zorg.",
-            "bron": "mentor",
-        },
+        SignaalVerzoek.model_validate(
+            {
+                "onderwerp": nieuw_onderwerp(soort, geboortedatum),
+                "categorieen": ["leren"],
+                "omschrijving": "Eerste zorg.",
+                "bron": "mentor",
+            }
+        ),
     )
     casus_id = eerste.casus_id
     assert eerste.nieuw and eerste.versie == 2  # CasusGeopend + SignaalGemeld
@@ -109,9 +114,18 @@ def test_every_command_is_refused_with_a_code_or_leaves_a_state_equal_to_the_rep
         app.laatst_opgeslagen = None
         try:
             if handeling == "signalen":
-                resultaat = app.meld_signaal(ZOCO, gegevens, casus_id=casus_id)
+                opdracht: Verzoek = SignaalOpDossierVerzoek.model_validate(gegevens)
             else:
-                resultaat = app.handel(ZOCO, casus_id, handeling, gegevens)
+                opdracht = opdracht_voor(handeling, gegevens)
+        except ValidationError:
+            # Refused by the command's own input model, before any file is touched.
+            event("ongeldige invoer")
+            continue
+        try:
+            if isinstance(opdracht, SignaalOpDossierVerzoek):
+                resultaat = app.meld_signaal(ZOCO, opdracht, casus_id=casus_id)
+            else:
+                resultaat = app.handel(ZOCO, casus_id, opdracht)
         except DomeinFout as fout:
             event(f"geweigerd: {fout.code}")
             assert fout.code in TOEGESTANE_CODES, (handeling, gegevens, fout.code)
@@ -145,44 +159,31 @@ def test_every_command_is_refused_with_a_code_or_leaves_a_state_equal_to_the_rep
 def _nieuw_dossier(app: Zorgroute) -> Any:
     return app.meld_signaal(
         ZOCO,
-        {
-            "onderwerp": nieuw_onderwerp("leerling", None),
-            "categorieen": ["leren"],
-            "omschrijving": "…",
-            "bron": "mentor",
-        },
+        SignaalVerzoek.model_validate(
+            {
+                "onderwerp": nieuw_onderwerp("leerling", None),
+                "categorieen": ["leren"],
+                "omschrijving": "…",
+                "bron": "mentor",
+            }
+        ),
     ).casus_id
 
 
-def test_unknown_consent_decision_is_invalid_input(
-    diensten: tuple[VastleggendeZorgroute, Zorgroute],
-) -> None:
-    app, _ = diensten
-    casus_id = _nieuw_dossier(app)
+def test_unknown_consent_decision_is_invalid_input() -> None:
     gegevens = {"doel": "ozs", "besluit": "misschien", "door": "ouders", "datum": "2025-10-06"}
-    with pytest.raises(OngeldigeInvoer):
-        app.handel(ZOCO, casus_id, "toestemmingen", gegevens)
+    with pytest.raises(ValidationError, match="besluit"):
+        opdracht_voor("toestemmingen", gegevens)
 
 
-def test_missing_consent_decision_is_invalid_input(
-    diensten: tuple[VastleggendeZorgroute, Zorgroute],
-) -> None:
-    app, _ = diensten
-    casus_id = _nieuw_dossier(app)
+def test_missing_consent_decision_is_invalid_input() -> None:
     gegevens = {"doel": "ozs", "door": "ouders", "datum": "2025-10-06"}
-    with pytest.raises(OngeldigeInvoer):
-        app.handel(ZOCO, casus_id, "toestemmingen", gegevens)
+    with pytest.raises(ValidationError, match="besluit"):
+        opdracht_voor("toestemmingen", gegevens)
 
 
-def test_refused_invalid_consent_stores_nothing(
-    diensten: tuple[VastleggendeZorgroute, Zorgroute],
-) -> None:
-    app, lezer = diensten
-    casus_id = _nieuw_dossier(app)
-    opgeslagen = _aantal_opgeslagen(app)
+def test_an_impossible_consent_date_is_refused_by_the_input_model_at_its_field() -> None:
     gegevens = {"doel": "ozs", "besluit": "gegeven", "door": "ouders", "datum": "2025-02-30"}
-    with pytest.raises(OngeldigeInvoer) as info:
-        app.handel(ZOCO, casus_id, "toestemmingen", gegevens)
-    assert any(f["veld"] == "datum" for f in info.value.fouten)
-    assert _aantal_opgeslagen(app) == opgeslagen
-    assert lezer.lees(ZOCO, casus_id)["toestemmingen"] == {}
+    with pytest.raises(ValidationError) as info:
+        opdracht_voor("toestemmingen", gegevens)
+    assert [f["loc"] for f in info.value.errors()] == [("datum",)]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from api.samenstelling import bouw_runner
 from application.synthetisch import genereer
 from infrastructure.settings import Settings
 from projections import beheer
-from projections.samenstelling import bouw_runner
 from tests.integration.conftest import maak_service
 from tests.integration.test_projector_herstart import _alle_rijen
 
@@ -23,7 +23,7 @@ def test_a_rebuild_in_three_processes_equals_one_in_a_single_process(settings: S
         # back to one process (one writer at a time), and must still be right.
         gemeld: list[tuple[int, int]] = []
         positie = beheer.herbouw_alle(
-            runner, voortgang=lambda p, e: gemeld.append((p, e)), settings=settings, processen=3
+            runner, voortgang=lambda p, e: gemeld.append((p, e)), processen=3
         )
 
         assert positie == totaal

@@ -15,6 +15,7 @@ from application.gebruiker import Gebruiker
 from application.service import Zorgroute
 from application.toegang import leesfilter
 from application.zicht import leesbaar
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from infrastructure.settings import Settings
 from projections import casussen
 from projections.casussen import Casussen
@@ -53,9 +54,9 @@ def partner(organisatie: str) -> Gebruiker:
 def tot_de_verwijzing(service: Zorgroute) -> UUID:
     """A pupil through the OZS with `zat` consent, by today's commands; the referral itself
     is then stored in the old format, as if written by the old code."""
-    cid = service.meld_signaal(ZORGCOORDINATOR, signaal()).casus_id
+    cid = service.meld_signaal(ZORGCOORDINATOR, SignaalVerzoek.model_validate(signaal())).casus_id
     for handeling, gegevens in NAAR_ZAT:
-        service.handel(ZORGCOORDINATOR, cid, handeling, gegevens)
+        service.handel(ZORGCOORDINATOR, cid, opdracht_voor(handeling, gegevens))
     versie = service.opslag.app.repository.get(cid).version
     oud = StoredEvent(cid, versie + 1, "zorgroute:DoorverwezenNaarZAT", OUDE_VERWIJZING)
     service.opslag.recorder.insert_events([oud])
@@ -102,10 +103,12 @@ class CasussenVoorKetenpartners(Casussen):
 def test_a_case_list_built_before_the_column_is_rebuilt_with_it(weergaven: Weergaven) -> None:
     assert CasussenVoorKetenpartners.schema() != Casussen.schema()
     weergaven.runner(CasussenVoorKetenpartners())  # installs the old table and its fingerprint
-    cid = weergaven.service.meld_signaal(ZORGCOORDINATOR, signaal()).casus_id
+    cid = weergaven.service.meld_signaal(
+        ZORGCOORDINATOR, SignaalVerzoek.model_validate(signaal())
+    ).casus_id
     verwijzing = {"datum": "2025-01-05", "hulpvraag": "h", "ketenpartners": ["wijkteam-noord"]}
     for handeling, gegevens in [*NAAR_ZAT, ("zat-verwijzing", verwijzing)]:
-        weergaven.service.handel(ZORGCOORDINATOR, cid, handeling, gegevens)
+        weergaven.service.handel(ZORGCOORDINATOR, cid, opdracht_voor(handeling, gegevens))
 
     weergaven.runner(Casussen()).verwerk_beschikbaar()
 

@@ -10,6 +10,7 @@ import pytest
 
 from application.service import Zorgroute
 from application.weergave import casus_weergave, geschiedenis_item
+from domain.opdrachten import SignaalOpDossierVerzoek, SignaalVerzoek, opdracht_voor
 from tests.integration.conftest import signaal
 from tests.integration.test_eigenschappen import ROUTE, ZOCO
 
@@ -18,12 +19,16 @@ _LEERLING = {"type": "leerling", "leerlingnummer": "200999", "naam": "Lot Visser
 
 
 def _dossier(service: Zorgroute) -> Any:
-    casus_id = service.meld_signaal(ZOCO, signaal(_LEERLING)).casus_id
+    casus_id = service.meld_signaal(
+        ZOCO, SignaalVerzoek.model_validate(signaal(_LEERLING))
+    ).casus_id
     for handeling, gegevens in ROUTE:
         if handeling == "signalen":
-            service.meld_signaal(ZOCO, gegevens, casus_id=casus_id)
+            service.meld_signaal(
+                ZOCO, SignaalOpDossierVerzoek.model_validate(gegevens), casus_id=casus_id
+            )
         else:
-            service.handel(ZOCO, casus_id, handeling, gegevens)
+            service.handel(ZOCO, casus_id, opdracht_voor(handeling, gegevens))
     return casus_id
 
 

@@ -21,12 +21,12 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.cli import app as cli
+from api.samenstelling import bouw_runner
 from application.service import Zorgroute
 from infrastructure.auth import maak_token
 from infrastructure.opslag import bouw_opslag
 from infrastructure.persistence import postgres_doel
 from infrastructure.settings import Settings
-from projections.samenstelling import bouw_runner
 
 pytestmark = pytest.mark.postgres
 WACHTWOORD = "geheim-voor-de-test"

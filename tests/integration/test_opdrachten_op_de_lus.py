@@ -12,6 +12,7 @@ from application.gebruiker import Gebruiker
 from application.poorten import Stappen
 from application.resultaat import Resultaat
 from application.service import Zorgroute
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from infrastructure.toegangslog import Toegangslog
 from tests.integration.conftest import GESPREK, LEERLING, MENTOR, signaal
 
@@ -20,10 +21,14 @@ def test_a_command_on_the_loop_is_stored_on_top_of_what_another_worker_wrote(
     twee: tuple[Zorgroute, Zorgroute],
 ) -> None:
     a, b = twee
-    casus_id = a.meld_signaal(MENTOR, signaal()).casus_id  # a keeps its copy at version 2
-    b.handel(MENTOR, casus_id, "gesprekken", GESPREK)
+    casus_id = a.meld_signaal(
+        MENTOR, SignaalVerzoek.model_validate(signaal())
+    ).casus_id  # a keeps its copy at version 2
+    b.handel(MENTOR, casus_id, opdracht_voor("gesprekken", GESPREK))
 
-    resultaat = asyncio.run(a.asynchroon(a.handel_stappen(MENTOR, casus_id, "gesprekken", GESPREK)))
+    resultaat = asyncio.run(
+        a.asynchroon(a.handel_stappen(MENTOR, casus_id, opdracht_voor("gesprekken", GESPREK)))
+    )
     assert resultaat.versie == 4 and resultaat.positie is not None
 
 
@@ -35,7 +40,10 @@ def test_commands_on_the_loop_for_many_files_all_land_with_their_own_versions(
             *(
                 service.asynchroon(
                     service.meld_signaal_stappen(
-                        MENTOR, signaal({**LEERLING, "leerlingnummer": f"lus-{n}"})
+                        MENTOR,
+                        SignaalVerzoek.model_validate(
+                            signaal({**LEERLING, "leerlingnummer": f"lus-{n}"})
+                        ),
                     )
                 )
                 for n in range(12)
@@ -49,11 +57,11 @@ def test_commands_on_the_loop_for_many_files_all_land_with_their_own_versions(
 
 
 def test_an_idempotent_repeat_on_the_loop_gets_the_first_answer(service: Zorgroute) -> None:
-    casus_id = service.meld_signaal(MENTOR, signaal()).casus_id
+    casus_id = service.meld_signaal(MENTOR, SignaalVerzoek.model_validate(signaal())).casus_id
 
     def stappen() -> Stappen[Resultaat]:
         return service.handel_stappen(
-            MENTOR, casus_id, "gesprekken", GESPREK, idempotentie_sleutel="lus-1"
+            MENTOR, casus_id, opdracht_voor("gesprekken", GESPREK), idempotentie_sleutel="lus-1"
         )
 
     eerste = asyncio.run(service.asynchroon(stappen()))
@@ -66,14 +74,18 @@ def test_a_refusal_on_the_loop_is_logged_once_off_the_loop(
 ) -> None:
     vreemde = Gebruiker(sub="m-ander", naam="A. Ander", rol="mentor", school="99XX")
     a, b = twee_met_log
-    casus_id = a.meld_signaal(MENTOR, signaal()).casus_id
+    casus_id = a.meld_signaal(MENTOR, SignaalVerzoek.model_validate(signaal())).casus_id
     # b has no copy of its own: it loads the stored file and decides on that, so the
     # refusal is written to the access log (in a worker thread, not on the loop).
     with pytest.raises(GeenToegang):
-        asyncio.run(b.asynchroon(b.handel_stappen(vreemde, casus_id, "gesprekken", GESPREK)))
+        asyncio.run(
+            b.asynchroon(b.handel_stappen(vreemde, casus_id, opdracht_voor("gesprekken", GESPREK)))
+        )
     # a refuses on its own copy first, then again on the stored file: logged once too.
     with pytest.raises(GeenToegang):
-        asyncio.run(a.asynchroon(a.handel_stappen(vreemde, casus_id, "gesprekken", GESPREK)))
+        asyncio.run(
+            a.asynchroon(a.handel_stappen(vreemde, casus_id, opdracht_voor("gesprekken", GESPREK)))
+        )
     weigeringen = [
         r["gebruiker"]["id"]
         for r in log.zoek(school="99XX", casus_id=str(casus_id))

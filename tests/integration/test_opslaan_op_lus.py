@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -15,6 +16,8 @@ from eventsourcing.persistence import IntegrityError
 
 from application.resultaat import Resultaat
 from application.service import Zorgroute
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
+from domain.opdrachten.route import GesprekVerzoek
 from infrastructure.persistence import postgres_doel
 from infrastructure.pg_recorder import EenRondgangRecorder
 from infrastructure.settings import Settings
@@ -46,11 +49,15 @@ def _verbinding(settings: Settings) -> psycopg.Connection[Any]:
 
 
 async def _meld(service: Zorgroute) -> Resultaat:
-    return await service.asynchroon(service.meld_signaal_stappen(MENTOR, signaal()))
+    return await service.asynchroon(
+        service.meld_signaal_stappen(MENTOR, SignaalVerzoek.model_validate(signaal()))
+    )
 
 
 async def _gesprek(service: Zorgroute, casus_id: UUID) -> Resultaat:
-    return await service.asynchroon(service.handel_stappen(MENTOR, casus_id, "gesprekken", GESPREK))
+    return await service.asynchroon(
+        service.handel_stappen(MENTOR, casus_id, opdracht_voor("gesprekken", GESPREK))
+    )
 
 
 def _op_de_lus(service: Zorgroute, werk: Callable[[], Awaitable[T]]) -> T:
@@ -81,7 +88,7 @@ def test_commands_saved_on_the_loop_are_stored_as_from_a_thread(
         meldingen = list(luisteraar.notifies(timeout=5, stop_after=1))
     assert meldingen and {m.channel for m in meldingen} == {recorder.channel_name}
     # A thread's save afterwards continues the same log and the same file.
-    derde = pg_service.handel(MENTOR, nieuw.casus_id, "gesprekken", GESPREK)
+    derde = pg_service.handel(MENTOR, nieuw.casus_id, opdracht_voor("gesprekken", GESPREK))
     notificaties = recorder.select_notifications(start=1, limit=100)
     assert [n.originator_version for n in notificaties] == [1, 2, 3, 4]
     assert [n.id for n in notificaties][-2:] == [gesprek.positie, derde.positie]
@@ -92,11 +99,12 @@ def test_commands_saved_on_the_loop_are_stored_as_from_a_thread(
 def test_a_save_on_the_loop_of_a_taken_version_stores_nothing_of_it(
     pg_service: Zorgroute,
 ) -> None:
-    nieuw = pg_service.meld_signaal(MENTOR, signaal())
+    nieuw = pg_service.meld_signaal(MENTOR, SignaalVerzoek.model_validate(signaal()))
     casus = pg_service.opslag.app.repository.get(nieuw.casus_id)
     kopie = pg_service.opslag.app.repository.get(nieuw.casus_id)
-    casus.voer_gesprek(actor=MENTOR.actor, **GESPREK)
-    kopie.voer_gesprek(actor=MENTOR.actor, **GESPREK)
+    gesprek = GesprekVerzoek.model_validate(GESPREK)
+    casus.voer_gesprek(gesprek, MENTOR.actor, date.today())
+    kopie.voer_gesprek(gesprek, MENTOR.actor, date.today())
     pg_service.opslag.app.save(casus)
 
     async def verloren() -> None:

@@ -7,8 +7,10 @@ from typing import Any
 from uuid import UUID
 
 from application.gebruiker import Gebruiker
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from projections import beheer, casussen
-from projections.agenda import Agenda, agenda, agenda_csv, agenda_ics, agenda_met_dossiers
+from projections.agenda import Agenda, agenda, agenda_met_dossiers
+from projections.agenda_formaten import csv_van, ics_van
 from projections.casussen import Casussen
 from projections.opslag import Opslag
 from tests.integration.conftest import LEERLING, MENTOR, ZORGCOORDINATOR, Weergaven, signaal
@@ -29,12 +31,14 @@ def d(tekst: str) -> date:
 
 def nieuwe_casus(weergaven: Weergaven, nummer: int, naam: str | None = None) -> UUID:
     onderwerp = {**LEERLING, "leerlingnummer": f"a{nummer}", "naam": naam or f"Leerling {nummer}"}
-    return weergaven.service.meld_signaal(MENTOR, signaal(onderwerp)).casus_id
+    return weergaven.service.meld_signaal(
+        MENTOR, SignaalVerzoek.model_validate(signaal(onderwerp))
+    ).casus_id
 
 
 def doe(weergaven: Weergaven, casus_id: UUID, handeling: str, **gegevens: Any) -> None:
     gebruiker: Gebruiker = MENTOR if handeling == "kernteam-aanmelding" else ZORGCOORDINATOR
-    weergaven.service.handel(gebruiker, casus_id, handeling, gegevens)
+    weergaven.service.handel(gebruiker, casus_id, opdracht_voor(handeling, gegevens))
 
 
 def in_ozs(
@@ -254,8 +258,8 @@ def test_an_anonymous_file_shows_only_its_pseudonym_everywhere(weergaven: Weerga
     stempel = datetime(2025, 9, 1, tzinfo=UTC)
     uitvoer = [
         str(resultaat),
-        agenda_csv(o, SCHOOL, "ozs", d("2025-09-01")),
-        agenda_ics(o, SCHOOL, "ozs", d("2025-09-01"), stempel),
+        csv_van(agenda(o, SCHOOL, "ozs", d("2025-09-01"))),
+        ics_van(agenda(o, SCHOOL, "ozs", d("2025-09-01")), SCHOOL, stempel),
     ]
     with o.lezen() as cur:
         uitvoer.append(str(cur.execute("SELECT * FROM pv_agenda").fetchall()))
@@ -282,17 +286,17 @@ def test_csv_and_ics_exports_of_an_agenda(weergaven: Weergaven) -> None:
     bijwerken(weergaven)
     o = weergaven.opslag
 
-    tekst = agenda_csv(o, SCHOOL, "ozs", d("2025-09-01"))
+    tekst = csv_van(agenda(o, SCHOOL, "ozs", d("2025-09-01")))
     regels = tekst.split("\r\n")
     assert regels[0].startswith("casus_id,weergavenaam,klas,reden,regiehouder,laatst_besproken")
     assert '"Sam, ""de"" Boer"' in regels[1] and "nieuw ingebracht" in regels[1]
 
     stempel = datetime(2025, 9, 1, 8, 0, tzinfo=UTC)
-    ics = agenda_ics(o, SCHOOL, "ozs", d("2025-09-01"), stempel)
+    ics = ics_van(agenda(o, SCHOOL, "ozs", d("2025-09-01")), SCHOOL, stempel)
     assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.endswith("END:VCALENDAR\r\n")
     assert "DTSTART;VALUE=DATE:20250901\r\n" in ics and "DTSTAMP:20250901T080000Z" in ics
     assert "UID:agenda-ozs-20250901-99xx@zorgroute" in ics
-    assert ics == agenda_ics(o, SCHOOL, "ozs", d("2025-09-01"), stempel)  # stable
+    assert ics == ics_van(agenda(o, SCHOOL, "ozs", d("2025-09-01")), SCHOOL, stempel)  # stable
     assert all(len(r.encode()) <= 75 for r in ics.split("\r\n"))
     assert "\n" not in ics.replace("\r\n", "")
     assert 'Sam\\, "de" Boer' in ics.replace("\r\n ", "")

@@ -9,6 +9,8 @@ from uuid import UUID
 
 import orjson
 
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
+from infrastructure.gebeurtenislog import gebeurtenislog_van
 from projections import audittrail, beheer
 from projections.audittrail import Audittrail, als_csv, casus_trail, gebruiker_trail
 from projections.volger import Volger
@@ -24,37 +26,42 @@ def route(weergaven: Weergaven) -> UUID:
     onderwerp = {**LEERLING, "naam": f"Sam {MERKTEKEN}"}
     melding = {**signaal(onderwerp), "omschrijving": f"Zorgen om {MERKTEKEN} in de les."}
     service = weergaven.service
-    casus_id = service.meld_signaal(MENTOR, melding).casus_id
+    casus_id = service.meld_signaal(MENTOR, SignaalVerzoek.model_validate(melding)).casus_id
     service.handel(
         MENTOR,
         casus_id,
-        "ouders-geinformeerd",
-        {"datum": "2025-10-02", "wijze": "telefoon", "reactie": f"Vader {MERKTEKEN} is blij."},
+        opdracht_voor(
+            "ouders-geinformeerd",
+            {"datum": "2025-10-02", "wijze": "telefoon", "reactie": f"Vader {MERKTEKEN} is blij."},
+        ),
     )
     service.handel(
         MENTOR,
         casus_id,
-        "toestemmingen",
-        {"doel": "ozs", "besluit": "gegeven", "door": "ouders", "datum": "2025-10-03"},
+        opdracht_voor(
+            "toestemmingen",
+            {"doel": "ozs", "besluit": "gegeven", "door": "ouders", "datum": "2025-10-03"},
+        ),
     )
     service.handel(
         MENTOR,
         casus_id,
-        "ozs-inbreng",
-        {
-            "datum": "2025-10-06",
-            "ondersteuningsvraag": f"Hoe helpen we {MERKTEKEN}?",
-            "doel": f"{MERKTEKEN} voelt zich veilig",
-            "waarom_nu": "Het verzuim loopt op.",
-            "sterke_kanten": "Sportief.",
-            "toelichting": "Ouders vragen om snelle hulp.",
-        },
+        opdracht_voor(
+            "ozs-inbreng",
+            {
+                "datum": "2025-10-06",
+                "ondersteuningsvraag": f"Hoe helpen we {MERKTEKEN}?",
+                "doel": f"{MERKTEKEN} voelt zich veilig",
+                "waarom_nu": "Het verzuim loopt op.",
+                "sterke_kanten": "Sportief.",
+                "toelichting": "Ouders vragen om snelle hulp.",
+            },
+        ),
     )
     service.handel(
         ZORGCOORDINATOR,
         casus_id,
-        "regiehouder",
-        {"medewerker_id": "zt-bakker", "naam": "C. Bakker"},
+        opdracht_voor("regiehouder", {"medewerker_id": "zt-bakker", "naam": "C. Bakker"}),
     )
     return casus_id
 
@@ -177,7 +184,7 @@ def test_a_rebuild_gives_the_same_trail(weergaven: Weergaven) -> None:
     assert casus_trail(weergaven.opslag, "99XX", str(casus_id)) == voor
     assert gebruiker_trail(weergaven.opslag, "99XX", None, van=date(2000, 1, 1)) == per_gebruiker
     # Processing the same events again (a crash before the commit) adds nothing.
-    wijzigingen, _ = Volger(weergaven.service.opslag.app).lees(0, 100)
+    wijzigingen, _ = Volger(gebeurtenislog_van(weergaven.service.opslag.app)).lees(0, 100)
     with weergaven.opslag.transactie() as cur:
         Audittrail().verwerk(cur, wijzigingen)
     assert len(casus_trail(weergaven.opslag, "99XX", str(casus_id))) == len(voor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from projections import beheer, casussen
 from projections.basis import Projectie, Wijziging
 from projections.casussen import Casussen
@@ -18,13 +19,15 @@ def meld(weergaven: Weergaven, nummer: int, klas: str = "H3A") -> UUID:
         "naam": f"Leerling {nummer}",
         "klas": klas,
     }
-    return weergaven.service.meld_signaal(MENTOR, signaal(onderwerp)).casus_id
+    return weergaven.service.meld_signaal(
+        MENTOR, SignaalVerzoek.model_validate(signaal(onderwerp))
+    ).casus_id
 
 
 def test_case_list_pages_newest_change_first_and_filters(weergaven: Weergaven) -> None:
     ids = [meld(weergaven, i) for i in range(5)]
     meld(weergaven, 99, klas="H3B")
-    weergaven.service.handel(MENTOR, ids[0], "gesprekken", GESPREK)
+    weergaven.service.handel(MENTOR, ids[0], opdracht_voor("gesprekken", GESPREK))
     runner = weergaven.runner(Casussen())
     runner.verwerk_beschikbaar()
 
@@ -105,7 +108,7 @@ def test_a_reader_can_wait_for_its_own_write(weergaven: Weergaven) -> None:
     runner = weergaven.runner(Casussen())
     runner.start()
     try:
-        resultaat = weergaven.service.meld_signaal(MENTOR, signaal())
+        resultaat = weergaven.service.meld_signaal(MENTOR, SignaalVerzoek.model_validate(signaal()))
         assert resultaat.positie is not None
         assert beheer.wacht_tot(runner, resultaat.positie, timeout=5)
         assert casussen.lijst(weergaven.opslag, "99XX", {})["items"][0]["versie"] == 2

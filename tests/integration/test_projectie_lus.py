@@ -8,12 +8,16 @@ from collections.abc import Callable
 
 import pytest
 
+from api.samenstelling import weergave_opslag
+from application.gebeurtenislog import Meldend
+from domain.opdrachten import SignaalVerzoek
+from infrastructure.gebeurtenislog import gebeurtenislog_van
 from infrastructure.settings import Settings
 from projections import beheer
 from projections.basis import Projectie, Wijziging
 from projections.opslag import Cursor
 from projections.runner import Projectierunner
-from projections.samenstelling import alle_projecties, weergave_opslag
+from projections.samenstelling import alle_projecties
 from tests.integration.conftest import MENTOR, Weergaven, signaal, tegelijk
 
 
@@ -37,7 +41,7 @@ class Tussendoor(Projectie):
 def _meld(weergaven: Weergaven, nummer: int) -> None:
     onderwerp = {"type": "leerling", "leerlingnummer": f"t{nummer}", "naam": f"L {nummer}",
                  "klas": "H3A", "afdeling": "havo", "leerjaar": 3}  # fmt: skip
-    weergaven.service.meld_signaal(MENTOR, signaal(onderwerp))
+    weergaven.service.meld_signaal(MENTOR, SignaalVerzoek.model_validate(signaal(onderwerp)))
 
 
 def _gezien(weergaven: Weergaven) -> int:
@@ -131,7 +135,7 @@ def test_an_idle_projector_wakes_on_a_notification_not_on_its_poll(
 
 
 class _Luisteraar:
-    """Stands in for the LISTEN connection: records what is executed on it."""
+    """Stands in for the log's LISTEN connection: records when it listens and lets go."""
 
     def __init__(self) -> None:
         self.uitgevoerd: list[str] = []
@@ -143,14 +147,16 @@ class _Luisteraar:
     def __exit__(self, *_: object) -> None:
         pass
 
-    def execute(self, tekst: str) -> None:
-        self.uitgevoerd.append(tekst.split()[0])
-        if tekst.startswith("UNLISTEN"):
-            self.losgelaten.set()
+    def luister(self) -> None:
+        self.uitgevoerd.append("LISTEN")
 
-    def notifies(self, *, timeout: float, stop_after: int) -> list[object]:
-        time.sleep(timeout)
-        return []
+    def laat_los(self) -> None:
+        self.uitgevoerd.append("UNLISTEN")
+        self.losgelaten.set()
+
+    def wacht(self, seconden: float) -> bool:
+        time.sleep(seconden)
+        return False
 
 
 def test_a_busy_projector_stops_listening_and_listens_again_when_idle(
@@ -159,7 +165,6 @@ def test_a_busy_projector_stops_listening_and_listens_again_when_idle(
     if settings.is_sqlite:
         pytest.skip("alleen PostgreSQL: SQLite kent geen LISTEN/NOTIFY")
     luisteraar = _Luisteraar()
-    weergaven.opslag.luister_verbinding = lambda: luisteraar  # type: ignore[method-assign,assignment,return-value]
     projectie = Tussendoor()
 
     # The listener looks at the loop between waits of LUISTER_STAP; a single short round
@@ -175,6 +180,8 @@ def test_a_busy_projector_stops_listening_and_listens_again_when_idle(
 
     projectie.tijdens = tweede_bestand
     runner = weergaven.runner(projectie)
+    assert isinstance(runner.gebeurtenislog, Meldend)
+    runner.gebeurtenislog.meldingen = lambda: luisteraar  # type: ignore[method-assign]
     runner.start()
     try:
         assert _wacht_tot(lambda: luisteraar.uitgevoerd == ["LISTEN"])
@@ -197,7 +204,9 @@ def test_projectors_starting_together_on_a_new_schema_all_get_their_tables(
     def installeer() -> None:
         opslag = weergave_opslag(settings)
         try:
-            Projectierunner(weergaven.service.opslag.app, opslag, alle_projecties()).installeer()
+            Projectierunner(
+                gebeurtenislog_van(weergaven.service.opslag.app), opslag, alle_projecties()
+            ).installeer()
         finally:
             opslag.sluit()
 

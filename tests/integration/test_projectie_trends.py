@@ -13,6 +13,7 @@ from uuid import uuid4
 import pytest
 
 from domain.casus import Casus
+from domain.opdrachten import SignaalVerzoek
 from domain.waarden import Actor, Onderwerp
 from projections import beheer
 from projections.basis import Wijziging
@@ -171,7 +172,10 @@ def test_signals_from_the_service_land_in_this_period_and_survive_a_rebuild(
 ) -> None:
     for nummer, categorieen in enumerate((["verzuim"], ["verzuim", "gedrag"], ["leren"])):
         onderwerp = {**LEERLING, "leerlingnummer": f"n{nummer}", "naam": f"Sam {MERKTEKEN}"}
-        weergaven.service.meld_signaal(MENTOR, {**signaal(onderwerp), "categorieen": categorieen})
+        weergaven.service.meld_signaal(
+            MENTOR,
+            SignaalVerzoek.model_validate({**signaal(onderwerp), "categorieen": categorieen}),
+        )
     runner = weergaven.runner(Trends(), batch=3)
     runner.verwerk_beschikbaar()
     vandaag = datetime.now(NEDERLAND).date()

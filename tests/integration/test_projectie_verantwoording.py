@@ -11,6 +11,7 @@ import pytest
 
 from application.gebruiker import Gebruiker
 from domain.identiteit import schooljaar_van
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from projections import beheer
 from projections.verantwoording import NEDERLAND, Verantwoording, verantwoording
 from projections.verantwoording_weergave import als_csv, als_html
@@ -37,11 +38,15 @@ def dag(d: date) -> str:
 
 def meld(weergaven: Weergaven, wie: Gebruiker, nummer: int) -> UUID:
     onderwerp = {**LEERLING, "leerlingnummer": f"LLN-{nummer}", "naam": f"Pupil Naam{nummer}"}
-    return weergaven.service.meld_signaal(wie, signaal(onderwerp)).casus_id
+    return weergaven.service.meld_signaal(
+        wie, SignaalVerzoek.model_validate(signaal(onderwerp))
+    ).casus_id
 
 
 def naar_ozs(weergaven: Weergaven, casus_id: UUID) -> None:
-    doe = weergaven.service.handel
+    def doe(wie: Gebruiker, casus_id: UUID, handeling: str, gegevens: dict[str, Any]) -> None:
+        weergaven.service.handel(wie, casus_id, opdracht_voor(handeling, gegevens))
+
     doe(ZORGCOORDINATOR, casus_id, "ouders-geinformeerd", {"datum": dag(BASIS), "wijze": "gesprek"})
     toestemming = {"besluit": "gegeven", "door": "ouders", "datum": dag(BASIS)}
     doe(ZORGCOORDINATOR, casus_id, "toestemmingen", {"doel": "ozs", **toestemming})
@@ -69,13 +74,16 @@ def vul_scholen(weergaven: Weergaven) -> list[UUID]:
         weergaven.service.handel(
             ZORGCOORDINATOR,
             casus_id,
-            "evaluaties",
-            {"datum": dag(BASIS + timedelta(20)), **evaluatie},
+            opdracht_voor("evaluaties", {"datum": dag(BASIS + timedelta(20)), **evaluatie}),
         )
-    doe, laatste = weergaven.service.handel, ids[11]
+    laatste = ids[11]
+
+    def doe(wie: Gebruiker, casus_id: UUID, handeling: str, gegevens: dict[str, Any]) -> None:
+        weergaven.service.handel(wie, casus_id, opdracht_voor(handeling, gegevens))
+
     toestemming = {"besluit": "gegeven", "door": "ouders", "datum": dag(BASIS)}
     doe(ZORGCOORDINATOR, laatste, "toestemmingen", {"doel": "zat", **toestemming})
-    verwijzing = {"datum": dag(INBRENG), "hulpvraag": "Hulp", "ketenpartners": ["Jeugdarts"]}
+    verwijzing = {"datum": dag(INBRENG), "hulpvraag": "Hulp", "ketenpartners": ["jeugdarts"]}
     doe(ZORGCOORDINATOR, laatste, "zat-verwijzing", verwijzing)
     doe(ZORGCOORDINATOR, laatste, "afsluiting", {"datum": dag(INBRENG), "reden": "uitgeschreven"})
     ids += [meld(weergaven, ANDERE_SCHOOL, 100 + i) for i in range(2)]

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from application.gebruiker import Gebruiker
+from domain.opdrachten import SignaalOpDossierVerzoek
 from projections import beheer
 from projections.werkvoorraad import Werkvoorraad, werkvoorraad
 from tests.integration.conftest import ZORGCOORDINATOR, Weergaven
@@ -81,7 +82,11 @@ def test_feedback_is_owed_after_four_weeks_and_cleared_by_feedback(
 ) -> None:
     casus_id = in_ozs(weergaven, 1)  # opened by the mentor's signal
     doe(weergaven, casus_id, "intern-begeleider", medewerker_id="m-jansen", naam="J. Jansen")
-    weergaven.service.meld_signaal(DOCENT, {**_signaal(), "onderwerp": None}, casus_id=casus_id)
+    weergaven.service.meld_signaal(
+        DOCENT,
+        SignaalOpDossierVerzoek.model_validate({**_signaal(), "onderwerp": None}),
+        casus_id=casus_id,
+    )
     bijwerken(weergaven)
     o, dag = weergaven.opslag, signaaldag(weergaven, casus_id)
 
@@ -125,10 +130,17 @@ def test_feedback_is_owed_after_four_weeks_and_cleared_by_feedback(
         datum=feedback.isoformat(),
         inhoud="We pakken het op.",
     )
-    weergaven.service.meld_signaal(DOCENT, {**_signaal(), "onderwerp": None}, casus_id=casus_id)
+    weergaven.service.meld_signaal(
+        DOCENT,
+        SignaalOpDossierVerzoek.model_validate({**_signaal(), "onderwerp": None}),
+        casus_id=casus_id,
+    )
     bijwerken(weergaven)
     assert len(verschuldigd(dag + timedelta(days=29))) == 2  # before the feedback's date
-    na_feedback = verschuldigd(dag + timedelta(days=35))
+    # That signal carries the service's later time, so it is owed four weeks after it.
+    nog_niet = verschuldigd(dag + timedelta(days=35))
+    assert set(nog_niet) == {"m-jansen"}
+    na_feedback = verschuldigd(dag + timedelta(days=31 + 30))
     assert set(na_feedback) == {"m-jansen", "d-pietersen"}
     # Of the docent's, only the signal recorded after the feedback is owed.
     assert na_feedback["d-pietersen"]["aantal_signalen"] == 1
@@ -142,7 +154,7 @@ def test_feedback_is_owed_after_four_weeks_and_cleared_by_feedback(
         inhoud="Dank voor het signaal.",
     )
     bijwerken(weergaven)
-    assert set(verschuldigd(dag + timedelta(days=35))) == {"d-pietersen"}
+    assert set(verschuldigd(dag + timedelta(days=31 + 30))) == {"d-pietersen"}
 
 
 def _signaal() -> dict[str, Any]:

@@ -12,11 +12,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from api.samenstelling import bouw_runner
 from application.synthetisch import genereer
 from infrastructure.settings import Settings
 from projections import beheer
 from projections.opslag import Opslag
-from projections.samenstelling import alle_projecties, bouw_runner
+from projections.samenstelling import alle_projecties
 from tests.integration.conftest import maak_service
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -27,6 +27,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from application.fouten import GeenToegang
 from application.service import Zorgroute
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from infrastructure.opslag import bouw_opslag
 from infrastructure.persistence import postgres_doel, sqlite_pad
 from infrastructure.settings import Settings
@@ -91,11 +92,13 @@ def ingetrokken(met_sleutel: Settings) -> tuple[UUID, int]:
     cli(met_sleutel, "installeer")
     service = Zorgroute(bouw_opslag(met_sleutel), id_sleutel=met_sleutel.id_sleutel_bytes())
     try:
-        cid = service.meld_signaal(ZORGCOORDINATOR, signaal()).casus_id
+        cid = service.meld_signaal(
+            ZORGCOORDINATOR, SignaalVerzoek.model_validate(signaal())
+        ).casus_id
         for handeling, gegevens in NAAR_ZAT:
-            service.handel(ZORGCOORDINATOR, cid, handeling, gegevens)
+            service.handel(ZORGCOORDINATOR, cid, opdracht_voor(handeling, gegevens))
         verwijzing = {"datum": "2025-01-05", "hulpvraag": "h", "ketenpartners": [PARTNER]}
-        service.handel(ZORGCOORDINATOR, cid, "zat-verwijzing", verwijzing)
+        service.handel(ZORGCOORDINATOR, cid, opdracht_voor("zat-verwijzing", verwijzing))
         assert service.lees(partner(PARTNER), cid)["casus_id"] == str(cid)
         intrekking = {
             "doel": "zat",
@@ -103,7 +106,9 @@ def ingetrokken(met_sleutel: Settings) -> tuple[UUID, int]:
             "door": "ouders",
             "datum": "2025-01-06",
         }
-        positie = service.handel(ZORGCOORDINATOR, cid, "toestemmingen", intrekking).positie
+        positie = service.handel(
+            ZORGCOORDINATOR, cid, opdracht_voor("toestemmingen", intrekking)
+        ).positie
         with pytest.raises(GeenToegang):
             service.lees(partner(PARTNER), cid)
     finally:

@@ -11,6 +11,7 @@ from eventsourcing.persistence import StoredEvent
 
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
+from domain.opdrachten import SignaalOpDossierVerzoek, SignaalVerzoek
 from infrastructure.settings import Settings
 from tests.integration.conftest import ZORGCOORDINATOR, maak_service, signaal
 
@@ -47,7 +48,9 @@ def test_an_old_signal_still_moved_the_subject_and_old_feedback_reaches_the_one_
 ) -> None:
     schrijver = maak_service(settings)
     try:
-        cid = schrijver.meld_signaal(ZORGCOORDINATOR, {**signaal(), "bron": "mentor"}).casus_id
+        cid = schrijver.meld_signaal(
+            ZORGCOORDINATOR, SignaalVerzoek.model_validate({**signaal(), "bron": "mentor"})
+        ).casus_id
         voor = schrijver.opslag.app.repository.get(cid).onderwerp.klas
         _oud_opgeslagen(
             schrijver,
@@ -73,7 +76,11 @@ def test_an_old_signal_still_moved_the_subject_and_old_feedback_reaches_the_one_
         weergave = service.lees(DOCENT, cid)
         assert weergave["weergave"] == "docent" and weergave["terugkoppelingen"] == []
         # A new signal, stored today, no longer moves it.
-        service.meld_signaal(DOCENT, {**signaal(), "onderwerp": None}, casus_id=cid)
+        service.meld_signaal(
+            DOCENT,
+            SignaalOpDossierVerzoek.model_validate({**signaal(), "onderwerp": None}),
+            casus_id=cid,
+        )
         assert service.opslag.app.repository.get(cid).onderwerp.klas == "3B"
     finally:
         service.close()
@@ -82,7 +89,7 @@ def test_an_old_signal_still_moved_the_subject_and_old_feedback_reaches_the_one_
 def test_old_feedback_on_a_file_with_one_reporter_is_that_reporters(settings: Settings) -> None:
     schrijver = maak_service(settings)
     try:
-        cid = schrijver.meld_signaal(DOCENT, signaal()).casus_id
+        cid = schrijver.meld_signaal(DOCENT, SignaalVerzoek.model_validate(signaal())).casus_id
         _oud_opgeslagen(schrijver, cid, ("TerugkoppelingGegeven", OUDE_TERUGKOPPELING))
     finally:
         schrijver.close()

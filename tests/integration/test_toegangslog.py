@@ -287,7 +287,7 @@ def test_een_verbinding_die_na_rust_verbroken_blijkt_wordt_vervangen_zonder_fout
     # server process is gone. A logged read must not fail on one.
     if settings.is_sqlite:
         pytest.skip("alleen PostgreSQL heeft een verbindingspool")
-    import infrastructure.toegangslog as module
+    import infrastructure.toegangslog_verbindingen as module
 
     monkeypatch.setattr(module, "RUST_SECONDEN", 0.0)
     logboek = Toegangslog.van_settings(settings)

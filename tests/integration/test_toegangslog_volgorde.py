@@ -13,6 +13,7 @@ import pytest
 
 from application.service import Zorgroute
 from application.toegangslog import ToegangslogOnbeschikbaar, Toegangsregel
+from domain.opdrachten import SignaalVerzoek
 from infrastructure.opslag import bouw_opslag
 from infrastructure.settings import Settings
 from tests.integration.conftest import ZORGCOORDINATOR, signaal
@@ -77,7 +78,9 @@ def test_niets_terug_voordat_de_regel_staat(
     service: Zorgroute, logboek: Logboek, lezing: str
 ) -> None:
     logboek.door.set()
-    casus_id = service.meld_signaal(ZORGCOORDINATOR, signaal()).casus_id
+    casus_id = service.meld_signaal(
+        ZORGCOORDINATOR, SignaalVerzoek.model_validate(signaal())
+    ).casus_id
     logboek.door.clear()
     logboek.binnen.clear()
     functies = {
@@ -99,7 +102,9 @@ def test_een_mislukte_regel_wint_van_het_antwoord(
     service: Zorgroute, logboek: Logboek, moment: str
 ) -> None:
     logboek.door.set()
-    casus_id = service.meld_signaal(ZORGCOORDINATOR, signaal()).casus_id
+    casus_id = service.meld_signaal(
+        ZORGCOORDINATOR, SignaalVerzoek.model_validate(signaal())
+    ).casus_id
     logboek.faal = True
     # Before the file began the read itself fails (not found); the log's failure still wins.
     op = datetime.now(UTC) if moment == "nu" else datetime(2000, 1, 1, tzinfo=UTC)

@@ -24,6 +24,7 @@ from application.gebruiker import Gebruiker
 from application.idempotentie import IdempotentieSleutel
 from application.service import Zorgroute
 from domain.casus import Casus
+from domain.opdrachten import SignaalOpDossierVerzoek, SignaalVerzoek, opdracht_voor
 from infrastructure.opslag import Eventsourcingopslag
 from infrastructure.persistence import eventsourcing_env
 from infrastructure.settings import Settings
@@ -123,19 +124,21 @@ def _heel_traject(app: Zorgroute) -> UUID:
     """A pupil through every event of the brief (and an idempotency key), then reopened."""
     casus_id = app.meld_signaal(
         ZOCO,
-        {
-            "onderwerp": {
-                "type": "leerling",
-                "leerlingnummer": "777",
-                "naam": "Piet Puk",
-                "klas": "2A",
-                "afdeling": "havo",
-                "leerjaar": 2,
-            },
-            "categorieen": ["leren"],
-            "omschrijving": "Zorg.",
-            "bron": "docent",
-        },
+        SignaalVerzoek.model_validate(
+            {
+                "onderwerp": {
+                    "type": "leerling",
+                    "leerlingnummer": "777",
+                    "naam": "Piet Puk",
+                    "klas": "2A",
+                    "afdeling": "havo",
+                    "leerjaar": 2,
+                },
+                "categorieen": ["leren"],
+                "omschrijving": "Zorg.",
+                "bron": "docent",
+            }
+        ),
         idempotentie_sleutel="eerste-signaal",
     ).casus_id
     stappen: list[tuple[str, dict[str, Any]]] = [
@@ -161,10 +164,12 @@ def _heel_traject(app: Zorgroute) -> UUID:
         ("afsluiting", {"datum": _d(41), "reden": "doelen_behaald"}),
     ]  # fmt: skip
     for handeling, gegevens in stappen:
-        app.handel(ZOCO, casus_id, handeling, gegevens)
+        app.handel(ZOCO, casus_id, opdracht_voor(handeling, gegevens))
     app.meld_signaal(
         ZOCO,
-        {"categorieen": ["gedrag"], "omschrijving": "Weer zorg.", "bron": "mentor"},
+        SignaalOpDossierVerzoek.model_validate(
+            {"categorieen": ["gedrag"], "omschrijving": "Weer zorg.", "bron": "mentor"}
+        ),
         casus_id=casus_id,
     )
     return casus_id
@@ -270,7 +275,7 @@ def _verhuis_domein(doel: Path) -> None:
     pakket = doel / "verhuisd_domein"
     shutil.copytree(PROJECT / "domain", pakket, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(PROJECT / "application" / "idempotentie.py", pakket / "sleutel.py")
-    for bestand in pakket.glob("*.py"):
+    for bestand in pakket.rglob("*.py"):
         tekst = bestand.read_text()
         tekst = re.sub(r"\bfrom domain\b", "from verhuisd_domein", tekst)
         tekst = re.sub(r"\bimport domain\b", "import verhuisd_domein", tekst)

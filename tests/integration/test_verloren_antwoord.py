@@ -21,6 +21,7 @@ import pytest
 
 from application.resultaat import Resultaat
 from application.service import Zorgroute
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from infrastructure.opslag import Eventsourcingopslag
 from infrastructure.persistence import eventsourcing_env, postgres_doel
 from infrastructure.settings import Settings
@@ -56,7 +57,10 @@ def via_proxy(settings: Settings, proxy: VerliesProxy) -> Iterator[Zorgroute]:
 def _dossiers(service: Zorgroute, aantal: int) -> list[UUID]:
     return [
         service.meld_signaal(
-            MENTOR, signaal(LEERLING | {"leerlingnummer": f"2000{i}", "naam": f"Leerling {i}"})
+            MENTOR,
+            SignaalVerzoek.model_validate(
+                signaal(LEERLING | {"leerlingnummer": f"2000{i}", "naam": f"Leerling {i}"})
+            ),
         ).casus_id
         for i in range(aantal)
     ]
@@ -69,7 +73,9 @@ def _op_de_lus(service: Zorgroute, dossiers: list[UUID]) -> list[Resultaat]:
         await service.opslag.open_op_lus()
         try:
             opdrachten = [
-                service.asynchroon(service.handel_stappen(MENTOR, c, "gesprekken", GESPREK))
+                service.asynchroon(
+                    service.handel_stappen(MENTOR, c, opdracht_voor("gesprekken", GESPREK))
+                )
                 for c in dossiers
             ]
             return await asyncio.wait_for(asyncio.gather(*opdrachten), GRENS)
@@ -87,7 +93,9 @@ def _in_draden(service: Zorgroute, dossiers: list[UUID]) -> list[Resultaat]:
     def doe(i: int) -> None:
         start.wait(GRENS)
         try:
-            antwoorden[i] = service.handel(MENTOR, dossiers[i], "gesprekken", GESPREK)
+            antwoorden[i] = service.handel(
+                MENTOR, dossiers[i], opdracht_voor("gesprekken", GESPREK)
+            )
         except BaseException as fout:
             antwoorden[i] = fout
 
@@ -109,7 +117,7 @@ def test_a_lost_reply_to_a_committed_save_stores_each_command_once(
     proxy.laat_vallen()
     antwoorden = (_op_de_lus if waar == "op de lus" else _in_draden)(service, dossiers)
     assert proxy.gevallen == 1  # one save committed and its reply was lost
-    daarna = [service.handel(MENTOR, c, "gesprekken", GESPREK) for c in dossiers]
+    daarna = [service.handel(MENTOR, c, opdracht_voor("gesprekken", GESPREK)) for c in dossiers]
 
     posities = {
         (n.originator_id, n.originator_version): n.id
@@ -131,7 +139,7 @@ def test_a_database_of_before_the_key_table_gets_it_at_start_and_works_without_i
         pytest.skip("alleen PostgreSQL")
     doel = postgres_doel(settings.database_url)
     service = maak_service(settings)
-    casus_id = service.meld_signaal(MENTOR, signaal()).casus_id
+    casus_id = service.meld_signaal(MENTOR, SignaalVerzoek.model_validate(signaal())).casus_id
     tabel = f"{doel.schema or 'public'}.{service.opslag.recorder.events_table_name}_verzoeken"  # type: ignore[attr-defined]
     service.close()
     with psycopg.connect(**doel.verbinding(), autocommit=True) as beheer:
@@ -141,14 +149,14 @@ def test_a_database_of_before_the_key_table_gets_it_at_start_and_works_without_i
         env = eventsourcing_env(settings) | {"CREATE_TABLE": "n"}
         zonder = Zorgroute(Eventsourcingopslag(env), id_sleutel=settings.id_sleutel_bytes())
         try:
-            assert zonder.handel(MENTOR, casus_id, "gesprekken", GESPREK).versie == 3
+            assert zonder.handel(MENTOR, casus_id, opdracht_voor("gesprekken", GESPREK)).versie == 3
         finally:
             zonder.close()
 
         # Started as usual: the table is made, and the next command's key is in it.
         weer = maak_service(settings)
         try:
-            assert weer.handel(MENTOR, casus_id, "gesprekken", GESPREK).versie == 4
+            assert weer.handel(MENTOR, casus_id, opdracht_voor("gesprekken", GESPREK)).versie == 4
         finally:
             weer.close()
         rij = beheer.execute(f"SELECT count(*) FROM {tabel}").fetchone()

@@ -7,10 +7,11 @@ import threading
 
 from pydantic import SecretStr
 
+from api.samenstelling import bouw_runner
+from domain.opdrachten import SignaalVerzoek
 from infrastructure.installatie import installeer
 from infrastructure.settings import Settings
 from infrastructure.zegels import Zegels
-from projections.samenstelling import bouw_runner
 from tests.integration.conftest import ZORGCOORDINATOR, maak_service, signaal
 
 
@@ -20,7 +21,7 @@ def test_a_started_runner_seals_the_events_with_the_deployments_key(settings: Se
     service = maak_service(met_sleutel)
     runner = bouw_runner(met_sleutel, service.opslag.app)
     try:
-        service.meld_signaal(ZORGCOORDINATOR, signaal())
+        service.meld_signaal(ZORGCOORDINATOR, SignaalVerzoek.model_validate(signaal()))
         runner.start()
         zegels, gezien = Zegels.van_settings(met_sleutel), threading.Event()
         for _ in range(100):  # the first round seals at once; bounded, never a fixed sleep

@@ -8,9 +8,10 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from api.samenstelling import bouw_runner
 from application.synthetisch import genereer
 from infrastructure.settings import Settings
-from projections.samenstelling import alle_projecties, bouw_runner
+from projections.samenstelling import alle_projecties
 from tests.conftest import _tijdelijk_schema
 from tests.integration.conftest import maak_service
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
-from infrastructure.logging import AFGESCHERMD, Toegangsregel, configure_logging
+from infrastructure.logging import AFGESCHERMD, Verzoekregel, configure_logging
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +73,7 @@ def test_the_request_line_is_written_as_the_configured_chain_writes_it(
 ) -> None:
     configure_logging("INFO")
     structlog.get_logger().info("verzoek_afgehandeld", **_velden())
-    Toegangsregel().schrijf(_velden())
+    Verzoekregel().schrijf(_velden())
     via_keten, direct = (json.loads(r) for r in capsys.readouterr().out.splitlines()[-2:])
     assert list(direct) == list(via_keten)  # the same keys in the same order
     assert {**direct, "timestamp": None} == {**via_keten, "timestamp": None}
@@ -85,7 +85,7 @@ def test_the_request_line_follows_the_configured_level(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     configure_logging("WARNING")
-    Toegangsregel().schrijf(_velden())
+    Verzoekregel().schrijf(_velden())
     assert capsys.readouterr().out == ""
 
 
@@ -112,7 +112,7 @@ def test_request_lines_are_flushed_once_per_turn_of_the_event_loop(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     uit = _telt_spoelingen(monkeypatch)
-    regel = Toegangsregel()
+    regel = Verzoekregel()
 
     async def beurt() -> None:
         regel.schrijf(_velden())
@@ -131,7 +131,7 @@ def test_a_flush_a_closed_loop_never_ran_does_not_stop_the_next_loops_flushes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     uit = _telt_spoelingen(monkeypatch)
-    regel = Toegangsregel()
+    regel = Verzoekregel()
     oude = asyncio.new_event_loop()
     oude.close()
     regel._gepland_op = oude  # scheduled there, and the loop closed before it ran

@@ -171,11 +171,11 @@ def test_the_doc_names_the_codes_of_the_rules_around_subject_anonymity_and_versi
 
 
 def test_the_doc_lists_the_commands_that_guard_subject_and_anonymity() -> None:
-    from application.handelingen import HANDELINGEN
+    from domain.opdrachten import PER_SEGMENT
 
     tekst = DOC.read_text()
     for handeling in ("onderwerp-correctie", "anonimiteit-opheffing"):
-        assert handeling in HANDELINGEN
+        assert handeling in PER_SEGMENT
         assert f"POST /casussen/{{id}}/{handeling}" in tekst
 
 

@@ -16,6 +16,9 @@ import pytest
 
 from domain.casus import Casus
 from domain.fouten import Regelfout
+from domain.invoer import Verzoek
+from domain.opdrachten import SignaalOpDossierVerzoek, route, zorg
+from domain.opdrachten.dossier import AnonimiteitOpheffenVerzoek, OnderwerpCorrectieVerzoek
 from domain.waarden import Actor, Niveau, Onderwerp
 
 SCHOOL = "99XX"
@@ -45,34 +48,58 @@ def klas(**wijzigingen: Any) -> Onderwerp:
 
 # ---- commands with plausible arguments ---------------------------------------------------
 
+# "Today" for the domain's date rules when a test does not name one: far enough ahead that
+# no plausible date of these builders lies after it.
+RUIM_NA_DAG = DAG + timedelta(days=3650)
+
+
+def _doe(
+    methode: Callable[..., None],
+    model: type[Verzoek],
+    actor: Actor,
+    gegevens: dict[str, Any],
+    velden: dict[str, Any],
+) -> None:
+    """The typed command with its input built by its own model; `vandaag=` in `velden`
+    sets the service's today."""
+    vandaag = velden.pop("vandaag", RUIM_NA_DAG)
+    actor = velden.pop("actor", actor)
+    methode(model(**{**gegevens, **velden}), actor, vandaag)
+
 
 def meld_signaal(casus: Casus, onderwerp: Onderwerp | None = None, **velden: Any) -> None:
     gegevens: dict[str, Any] = {
-        "onderwerp": onderwerp or casus.onderwerp,
+        "onderwerp": (onderwerp or casus.onderwerp).model_dump(exclude_none=True),
         "categorieen": ("leren",),
         "omschrijving": "Haalt zijn huiswerk niet meer.",
         "bron": "docent",
     }
-    casus.meld_signaal(actor=DOCENT, **{**gegevens, **velden})
+    _doe(casus.meld_signaal, SignaalOpDossierVerzoek, DOCENT, gegevens, velden)
 
 
 def voer_gesprek(casus: Casus, **velden: Any) -> None:
     gegevens = {"met": "leerling", "datum": DAG, "samenvatting": "Gesprek gevoerd."}
-    casus.voer_gesprek(actor=MENTOR, **{**gegevens, **velden})
+    _doe(casus.voer_gesprek, route.GesprekVerzoek, MENTOR, gegevens, velden)
 
 
 def informeer_ouders(casus: Casus, **velden: Any) -> None:
-    casus.informeer_ouders(actor=MENTOR, **{"datum": DAG, "wijze": "telefoon", **velden})
+    gegevens = {"datum": DAG, "wijze": "telefoon"}
+    _doe(casus.informeer_ouders, route.OudersGeinformeerdVerzoek, MENTOR, gegevens, velden)
 
 
 def meld_aan_voor_kernteam(casus: Casus, **velden: Any) -> None:
     gegevens = {"datum": DAG + timedelta(days=7), "vraag": "Wat kunnen we doen?"}
-    casus.meld_aan_voor_kernteam(actor=MENTOR, **{**gegevens, **velden})
+    _doe(casus.meld_aan_voor_kernteam, route.KernteamAanmeldingVerzoek, MENTOR, gegevens, velden)
+
+
+def meld_af_voor_kernteam(casus: Casus, **velden: Any) -> None:
+    gegevens = {"reden": "Het gaat weer goed; het kernteam hoeft er niet naar te kijken."}
+    _doe(casus.meld_af_voor_kernteam, route.KernteamAfmeldingVerzoek, MENTOR, gegevens, velden)
 
 
 def bespreek_in_kernteam(casus: Casus, **velden: Any) -> None:
     gegevens = {"datum": DAG, "advies": "Faalangsttraining."}
-    casus.bespreek_in_kernteam(actor=MENTOR, **{**gegevens, **velden})
+    _doe(casus.bespreek_in_kernteam, route.KernteambesprekingVerzoek, MENTOR, gegevens, velden)
 
 
 def zet_interventie_in(casus: Casus, **velden: Any) -> None:
@@ -82,19 +109,20 @@ def zet_interventie_in(casus: Casus, **velden: Any) -> None:
         "startdatum": DAG,
         "evaluatiedatum": DAG + timedelta(days=42),
     }
-    casus.zet_interventie_in(actor=MENTOR, **{**gegevens, **velden})
+    _doe(casus.zet_interventie_in, route.InterventieVerzoek, MENTOR, gegevens, velden)
 
 
 def bespreek_met_contactpersoon(casus: Casus, **velden: Any) -> None:
     gegevens = {"datum": DAG, "advies": "Inbrengen.", "besluit": "inbrengen_in_ozs"}
-    casus.bespreek_met_contactpersoon(actor=ZORGCOORDINATOR, **{**gegevens, **velden})
+    model = route.ContactpersoonbesprekingVerzoek
+    _doe(casus.bespreek_met_contactpersoon, model, ZORGCOORDINATOR, gegevens, velden)
 
 
 def registreer_toestemming(
     casus: Casus, doel: str = "ozs", besluit: str = "gegeven", **velden: Any
 ) -> None:
-    gegevens = {"doel": doel, "door": "ouders", "datum": DAG}
-    casus.registreer_toestemming(actor=MENTOR, besluit=besluit, **{**gegevens, **velden})
+    gegevens = {"doel": doel, "besluit": besluit, "door": "ouders", "datum": DAG}
+    _doe(casus.registreer_toestemming, route.ToestemmingVerzoek, MENTOR, gegevens, velden)
 
 
 def breng_in_ozs(casus: Casus, **velden: Any) -> None:
@@ -105,17 +133,18 @@ def breng_in_ozs(casus: Casus, **velden: Any) -> None:
         "waarom_nu": "Cijfers zakken snel.",
         "sterke_kanten": "Sportief, behulpzaam.",
     }
-    casus.breng_in_ozs(actor=ZORGCOORDINATOR, **{**gegevens, **velden})
+    _doe(casus.breng_in_ozs, route.OzsInbrengVerzoek, ZORGCOORDINATOR, gegevens, velden)
 
 
 def benoem_regiehouder(casus: Casus, **velden: Any) -> None:
     gegevens = {"medewerker_id": "zt-1", "naam": "Orthopedagoog Smit"}
-    casus.benoem_regiehouder(actor=ZORGCOORDINATOR, **{**gegevens, **velden})
+    _doe(casus.benoem_regiehouder, zorg.RegiehouderVerzoek, ZORGCOORDINATOR, gegevens, velden)
 
 
 def koppel_intern_begeleider(casus: Casus, **velden: Any) -> None:
     gegevens = {"medewerker_id": "ib-1", "naam": "IB'er Visser"}
-    casus.koppel_intern_begeleider(actor=ZORGCOORDINATOR, **{**gegevens, **velden})
+    model = zorg.InternBegeleiderVerzoek
+    _doe(casus.koppel_intern_begeleider, model, ZORGCOORDINATOR, gegevens, velden)
 
 
 def stel_handelingsplan_vast(casus: Casus, **velden: Any) -> None:
@@ -124,29 +153,31 @@ def stel_handelingsplan_vast(casus: Casus, **velden: Any) -> None:
         "interventies": ("Huiswerkbegeleiding",),
         "evaluatiedatum": DAG + timedelta(days=56),
     }
-    casus.stel_handelingsplan_vast(actor=ZORGCOORDINATOR, **{**gegevens, **velden})
+    model = zorg.HandelingsplanVerzoek
+    _doe(casus.stel_handelingsplan_vast, model, ZORGCOORDINATOR, gegevens, velden)
 
 
 def stel_opp_vast(casus: Casus, vastgesteld_op: date = DAG, **velden: Any) -> None:
+    """An OPP set on `vastgesteld_op`, the service's today then."""
     gegevens = {
         "uitstroomperspectief": "havo",
         "doelen": ("Overgaan naar leerjaar 3.",),
         "evaluatiedatum": vastgesteld_op + timedelta(days=180),
         "instemming_ouders": True,
     }
-    casus.stel_opp_vast(
-        actor=ZORGCOORDINATOR, vastgesteld_op=vastgesteld_op, **{**gegevens, **velden}
-    )
+    velden.setdefault("vandaag", vastgesteld_op)
+    _doe(casus.stel_opp_vast, zorg.OppVerzoek, ZORGCOORDINATOR, gegevens, velden)
 
 
 def bespreek_in_ozs(casus: Casus, **velden: Any) -> None:
     gegevens = {"datum": DAG + timedelta(days=28), "verslag": "Besproken."}
-    casus.bespreek_in_ozs(actor=ZORGCOORDINATOR, **{**gegevens, **velden})
+    _doe(casus.bespreek_in_ozs, zorg.OzsBesprekingVerzoek, ZORGCOORDINATOR, gegevens, velden)
 
 
 def geef_terugkoppeling(casus: Casus, **velden: Any) -> None:
     gegevens = {"aan": "mentor", "datum": DAG, "inhoud": "Plan loopt."}
-    casus.geef_terugkoppeling(actor=ZORGCOORDINATOR, **{**gegevens, **velden})
+    model = zorg.TerugkoppelingVerzoek
+    _doe(casus.geef_terugkoppeling, model, ZORGCOORDINATOR, gegevens, velden)
 
 
 def evalueer(casus: Casus, **velden: Any) -> None:
@@ -156,7 +187,7 @@ def evalueer(casus: Casus, **velden: Any) -> None:
         "conclusie": "Het gaat weer goed.",
         "vervolg": "terug_naar_mentor",
     }
-    casus.evalueer(actor=ZORGCOORDINATOR, **{**gegevens, **velden})
+    _doe(casus.evalueer, zorg.EvaluatieVerzoek, ZORGCOORDINATOR, gegevens, velden)
 
 
 def verwijs_naar_zat(casus: Casus, **velden: Any) -> None:
@@ -165,11 +196,26 @@ def verwijs_naar_zat(casus: Casus, **velden: Any) -> None:
         "hulpvraag": "Integrale aanpak thuis en school.",
         "ketenpartners": ("jeugdarts",),
     }
-    casus.verwijs_naar_zat(actor=ZORGCOORDINATOR, **{**gegevens, **velden})
+    _doe(casus.verwijs_naar_zat, zorg.ZatVerwijzingVerzoek, ZORGCOORDINATOR, gegevens, velden)
 
 
 def sluit_af(casus: Casus, **velden: Any) -> None:
-    casus.sluit_af(actor=ZORGCOORDINATOR, **{"datum": DAG, "reden": "doelen_behaald", **velden})
+    gegevens = {"datum": DAG, "reden": "doelen_behaald"}
+    _doe(casus.sluit_af, zorg.AfsluitingVerzoek, ZORGCOORDINATOR, gegevens, velden)
+
+
+def corrigeer_onderwerp(casus: Casus, bron: str = "correctie", **velden: Any) -> None:
+    gegevens = {"reden": "Verkeerd overgenomen."}
+
+    def methode(verzoek: OnderwerpCorrectieVerzoek, actor: Actor, vandaag: date) -> None:
+        casus.corrigeer_onderwerp(verzoek, actor, vandaag, bron=bron)  # type: ignore[arg-type]
+
+    _doe(methode, OnderwerpCorrectieVerzoek, ZORGCOORDINATOR, gegevens, velden)
+
+
+def hef_anonimiteit_op(casus: Casus, **velden: Any) -> None:
+    gegevens = {"reden": "Veilig om te bespreken."}
+    _doe(casus.hef_anonimiteit_op, AnonimiteitOpheffenVerzoek, ZORGCOORDINATOR, gegevens, velden)
 
 
 # Every command but a signal, by the event it records (for "any command but a signal").

@@ -19,7 +19,9 @@ from domeinbouwers import (
     klas,
     leerling,
     meld_aan_voor_kernteam,
+    meld_af_voor_kernteam,
     nieuwe_casus,
+    sluit_af,
     staat_van,
     stel_handelingsplan_vast,
     voer_gesprek,
@@ -185,13 +187,40 @@ def test_feedback_is_recorded_without_changing_the_file(aan: str) -> None:
 
 def test_every_event_records_actor_and_optional_toelichting() -> None:
     casus = nieuwe_casus()
-    casus.voer_gesprek(
+    voer_gesprek(
+        casus,
         actor=casus.signalen[0].gemeld_door,
         toelichting="Op verzoek van de leerling.",
-        met="leerling",
-        datum=DAG,
         samenvatting="…",
     )
     [gebeurtenis] = casus.collect_events()
     assert gebeurtenis.actor == casus.signalen[0].gemeld_door  # type: ignore[attr-defined]
     assert gebeurtenis.toelichting == "Op verzoek van de leerling."  # type: ignore[attr-defined]
+
+
+def test_a_registration_for_the_core_team_can_be_withdrawn_and_leaves_the_level() -> None:
+    casus = nieuwe_casus()
+    meld_aan_voor_kernteam(casus)
+    casus.collect_events()
+    meld_af_voor_kernteam(casus)
+    assert gebeurtenissen(casus) == ["AfgemeldVoorKernteam"]
+    assert casus.kernteam_aanmelding is None
+    assert casus.niveau == "mentor"
+
+
+def test_withdrawing_without_a_registration_is_refused() -> None:
+    casus = nieuwe_casus()
+    geweigerd(casus, "niet_aangemeld", lambda: meld_af_voor_kernteam(casus))
+    meld_aan_voor_kernteam(casus)
+    bespreek_in_kernteam(casus)
+    casus.collect_events()
+    # Discussed: the registration is done with, so there is nothing to withdraw.
+    geweigerd(casus, "niet_aangemeld", lambda: meld_af_voor_kernteam(casus))
+
+
+def test_withdrawing_on_a_closed_file_is_refused_as_closed() -> None:
+    casus = nieuwe_casus()
+    meld_aan_voor_kernteam(casus)
+    sluit_af(casus)
+    casus.collect_events()
+    geweigerd(casus, "casus_gesloten", lambda: meld_af_voor_kernteam(casus))

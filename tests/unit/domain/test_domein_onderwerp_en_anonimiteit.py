@@ -9,12 +9,13 @@ from datetime import date
 import pydantic
 import pytest
 from domeinbouwers import (
-    ZORGCOORDINATOR,
     breng_in_ozs,
     casus_op_niveau,
+    corrigeer_onderwerp,
     gebeurtenissen,
     geef_terugkoppeling,
     geweigerd,
+    hef_anonimiteit_op,
     informeer_ouders,
     klas,
     leerling,
@@ -42,9 +43,7 @@ def _anoniem_gesloten() -> Casus:
 
 def test_a_correction_replaces_the_given_fields_and_keeps_the_rest() -> None:
     casus = nieuwe_casus(leerling(geboortedatum=date(2010, 3, 1)))
-    casus.corrigeer_onderwerp(
-        actor=ZORGCOORDINATOR, reden="Klas gewijzigd na de herfstvakantie.", klas="2B"
-    )
+    corrigeer_onderwerp(casus, reden="Klas gewijzigd na de herfstvakantie.", klas="2B")
     (correctie,) = casus.collect_events()
     assert type(correctie).__name__ == "OnderwerpGecorrigeerd"
     assert correctie.bron == "correctie"  # type: ignore[attr-defined]
@@ -53,10 +52,9 @@ def test_a_correction_replaces_the_given_fields_and_keeps_the_rest() -> None:
 
 def test_a_correction_may_come_from_the_pupil_administration() -> None:
     casus = nieuwe_casus(leerling())
-    casus.corrigeer_onderwerp(
-        actor=ZORGCOORDINATOR, reden="Leerlingadministratie", bron="leerlingadministratie",
-        leerjaar=3,
-    )  # fmt: skip
+    corrigeer_onderwerp(
+        casus, reden="Leerlingadministratie", bron="leerlingadministratie", leerjaar=3
+    )
     (correctie,) = casus.collect_events()
     assert correctie.bron == "leerlingadministratie"  # type: ignore[attr-defined]
     assert casus.onderwerp.leerjaar == 3
@@ -67,19 +65,15 @@ def test_a_correction_that_changes_nothing_is_refused() -> None:
     geweigerd(
         casus,
         "onderwerp_ongewijzigd",
-        lambda: casus.corrigeer_onderwerp(actor=ZORGCOORDINATOR, reden="x", klas="2A"),
+        lambda: corrigeer_onderwerp(casus, reden="x", klas="2A"),
     )
 
 
-def test_the_pupil_number_that_names_the_file_cannot_be_corrected() -> None:
+def test_the_pupil_number_that_names_the_file_is_no_field_of_a_correction() -> None:
     casus = nieuwe_casus(leerling())
-    geweigerd(
-        casus,
-        "onderwerp_vast",
-        lambda: casus.corrigeer_onderwerp(
-            actor=ZORGCOORDINATOR, reden="x", leerlingnummer="999999"
-        ),
-    )
+    with pytest.raises(pydantic.ValidationError, match="leerlingnummer"):
+        corrigeer_onderwerp(casus, reden="x", leerlingnummer="999999")
+    assert casus.pending_events == []
 
 
 def test_the_class_of_a_class_case_cannot_be_corrected_but_its_department_can() -> None:
@@ -87,25 +81,23 @@ def test_the_class_of_a_class_case_cannot_be_corrected_but_its_department_can() 
     geweigerd(
         casus,
         "onderwerp_vast",
-        lambda: casus.corrigeer_onderwerp(actor=ZORGCOORDINATOR, reden="x", klas="3C"),
+        lambda: corrigeer_onderwerp(casus, reden="x", klas="3C"),
     )
-    casus.corrigeer_onderwerp(actor=ZORGCOORDINATOR, reden="x", afdeling="vwo")
+    corrigeer_onderwerp(casus, reden="x", afdeling="vwo")
     assert casus.onderwerp.afdeling == "vwo"
 
 
 def test_a_correction_with_an_unknown_or_invalid_field_is_refused_as_input() -> None:
     casus = nieuwe_casus(leerling())
     with pytest.raises(pydantic.ValidationError):
-        casus.corrigeer_onderwerp(actor=ZORGCOORDINATOR, reden="x", schoen="44")
+        corrigeer_onderwerp(casus, reden="x", schoen="44")
     assert casus.pending_events == []
 
 
 def test_a_correction_is_possible_on_a_closed_file() -> None:
     casus = nieuwe_casus(leerling())
     sluit_af(casus)
-    casus.corrigeer_onderwerp(
-        actor=ZORGCOORDINATOR, reden="Naam was verkeerd gespeld.", naam="P. Puk"
-    )
+    corrigeer_onderwerp(casus, reden="Naam was verkeerd gespeld.", naam="P. Puk")
     assert casus.onderwerp.naam == "P. Puk"
 
 
@@ -130,7 +122,7 @@ def test_a_later_intake_without_anonymity_does_not_lift_it() -> None:
 
 def test_lifting_anonymity_names_the_file_again() -> None:
     casus = _anoniem_gesloten()
-    casus.hef_anonimiteit_op(actor=ZORGCOORDINATOR, reden="Ouders en leerling stemmen in.")
+    hef_anonimiteit_op(casus, reden="Ouders en leerling stemmen in.")
     assert gebeurtenissen(casus) == ["AnonimiteitOpgeheven"]
     assert casus.anoniem is False
     assert casus.pseudoniem is None
@@ -141,7 +133,7 @@ def test_lifting_anonymity_of_a_named_file_is_refused() -> None:
     geweigerd(
         casus,
         "niet_anoniem",
-        lambda: casus.hef_anonimiteit_op(actor=ZORGCOORDINATOR, reden="x"),
+        lambda: hef_anonimiteit_op(casus, reden="x"),
     )
 
 
@@ -154,10 +146,7 @@ def test_feedback_to_the_reporter_names_the_only_reporter_by_itself() -> None:
 
 def test_feedback_to_a_reporter_must_say_which_when_there_are_several() -> None:
     casus = nieuwe_casus()
-    casus.meld_signaal(
-        actor=ANDERE_DOCENT, onderwerp=casus.onderwerp, categorieen=("leren",),
-        omschrijving="Ook bij mij.", bron="docent",
-    )  # fmt: skip
+    meld_signaal(casus, actor=ANDERE_DOCENT, omschrijving="Ook bij mij.")
     casus.collect_events()
     geweigerd(
         casus, "signaalgever_onbekend", lambda: geef_terugkoppeling(casus, aan="signaalgever")

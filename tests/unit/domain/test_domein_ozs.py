@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pydantic
 import pytest
 from domeinbouwers import (
     DAG,
@@ -23,6 +24,7 @@ from domeinbouwers import (
     registreer_toestemming,
     sluit_af,
     stel_handelingsplan_vast,
+    zet_interventie_in,
 )
 
 from domain.casus import Casus
@@ -110,10 +112,11 @@ def test_pseudonym_stays_the_same_when_the_file_is_brought_in_again() -> None:
     assert casus.pseudoniem == eerste
 
 
-def test_pseudonym_ignores_a_pseudonym_offered_by_the_caller() -> None:
+def test_a_pseudonym_is_no_field_the_caller_can_offer() -> None:
     casus = nieuwe_casus()
-    breng_in_ozs(casus, pseudoniem="Piet Puk", **ANONIEM)
-    assert casus.pseudoniem == pseudoniem_voor(casus.id, casus.traject)
+    with pytest.raises(pydantic.ValidationError, match="pseudoniem"):
+        breng_in_ozs(casus, pseudoniem="Piet Puk", **ANONIEM)
+    assert casus.pending_events == []
 
 
 def test_pseudonym_differs_per_file() -> None:
@@ -133,11 +136,11 @@ def test_non_anonymous_intake_drops_a_reason_and_has_no_pseudonym() -> None:
 
 def stel_terug_naar_mentor(casus: Casus) -> None:
     """An evaluation back to mentor level (needs something to evaluate)."""
-    casus.zet_interventie_in(
+    zet_interventie_in(
+        casus,
         actor=casus.signalen[0].gemeld_door,
         soort="huiswerkbegeleiding",
         omschrijving="…",
-        startdatum=DAG,
         evaluatiedatum=DAG + timedelta(days=14),
     )
     evalueer(casus, vervolg="terug_naar_mentor")
@@ -195,13 +198,11 @@ def test_consent_for_another_purpose_does_not_count_for_ozs() -> None:
 
 
 @pytest.mark.parametrize("reden", [None, ""])
-def test_anonymous_without_a_reason_waives_nothing(reden: str | None) -> None:
+def test_anonymous_without_a_reason_is_refused_as_input(reden: str | None) -> None:
     casus = nieuwe_casus()
-    geweigerd(
-        casus,
-        "ouders_niet_geinformeerd",
-        lambda: breng_in_ozs(casus, anoniem=True, reden_anoniem=reden),
-    )
+    with pytest.raises(pydantic.ValidationError, match="reden_anoniem"):
+        breng_in_ozs(casus, anoniem=True, reden_anoniem=reden)
+    assert casus.pending_events == []
 
 
 def test_parents_informed_in_an_earlier_traject_do_not_count() -> None:

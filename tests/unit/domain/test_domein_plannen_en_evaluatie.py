@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pydantic
 import pytest
 from domeinbouwers import (
     DAG,
@@ -13,7 +14,9 @@ from domeinbouwers import (
     gebeurtenissen,
     geweigerd,
     klas,
+    meld_signaal,
     nieuwe_casus,
+    sluit_af,
     stel_handelingsplan_vast,
     stel_opp_vast,
     zet_interventie_in,
@@ -150,14 +153,8 @@ def test_evaluation_of_a_plan_opp_or_intervention_is_recorded(wat: str) -> None:
 def test_intervention_of_an_earlier_traject_cannot_be_evaluated() -> None:
     casus = nieuwe_casus()
     zet_interventie_in(casus)
-    casus.sluit_af(actor=casus.signalen[0].gemeld_door, datum=DAG, reden="geen_zorg_meer")
-    casus.meld_signaal(
-        actor=casus.signalen[0].gemeld_door,
-        onderwerp=casus.onderwerp,
-        categorieen=("gedrag",),
-        omschrijving="…",
-        bron="mentor",
-    )
+    sluit_af(casus, actor=casus.signalen[0].gemeld_door, reden="geen_zorg_meer")
+    meld_signaal(casus, actor=casus.signalen[0].gemeld_door, categorieen=("gedrag",), bron="mentor")
     casus.collect_events()
     geweigerd(casus, "niets_te_evalueren", lambda: evalueer(casus))
 
@@ -204,9 +201,12 @@ def test_continue_sets_the_new_evaluation_date() -> None:
     assert casus.handelingsplan is not None
 
 
-def test_continue_without_a_new_evaluation_date_is_refused() -> None:
+def test_continue_without_a_new_evaluation_date_is_refused_by_the_input() -> None:
     casus = geevalueerd_dossier()
-    geweigerd(casus, "evaluatiedatum_ontbreekt", lambda: evalueer(casus, vervolg="voortzetten"))
+    with pytest.raises(pydantic.ValidationError) as fout:
+        evalueer(casus, vervolg="voortzetten")
+    assert fout.value.errors()[0]["type"] == "veld_vereist"
+    assert casus.pending_events == []
 
 
 def test_escalation_flags_the_file_and_keeps_the_level() -> None:

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from domeinbouwers import (
     DAG,
-    ZORGCOORDINATOR,
     casus_op_niveau,
+    corrigeer_onderwerp,
     gebeurtenissen,
     geweigerd,
     klas,
@@ -151,9 +151,7 @@ def test_pupil_born_on_29_february_turns_16_on_29_february() -> None:
 def test_birth_date_from_a_correction_counts() -> None:
     # A later signal does not change the subject; the zorgcoördinator's correction does.
     casus = nieuwe_casus(leerling(geboortedatum=None))
-    casus.corrigeer_onderwerp(
-        actor=ZORGCOORDINATOR, reden="Uit de administratie.", geboortedatum=GEBOREN
-    )
+    corrigeer_onderwerp(casus, reden="Uit de administratie.", geboortedatum=GEBOREN)
     registreer_toestemming(casus, "ozs", "gegeven", door="leerling", datum=date(2025, 9, 1))
     assert casus.toestemmingen["ozs"].door == "leerling"
 
