@@ -19,7 +19,7 @@ DOEL = 50_000  # issues 3 and 5
 def herbouw(database_url: str, schema: str, processen: int = 1) -> dict[str, float]:
     settings = settings_voor(database_url, schema, nieuw=False)
     service = service_voor(settings)
-    runner = bouw_runner(settings, service.opslag.app)
+    runner = bouw_runner(settings, service)
     try:
         aantal = int(service.opslag.recorder.max_notification_id() or 0)
         begin = time.perf_counter()

@@ -50,7 +50,7 @@ def vragen(database_url: str, schema: str, herhalingen: int = 200) -> dict[str, 
     lang = _lang_dossier(service, 500)
     # A moment inside the file's life, so `?op=` rebuilds about half of its 500 events.
     midden = begin + (datetime.now().astimezone() - begin) / 2
-    runner = bouw_runner(settings, service.opslag.app)
+    runner = bouw_runner(settings, service)
     runner.verwerk_beschikbaar()  # the views must be current before reads are timed
     with runner.opslag.lezen() as cur:
         ids = [r["casus_id"] for r in cur.execute(

@@ -13,7 +13,7 @@ from tests.integration.test_projector_herstart import _alle_rijen
 def test_a_rebuild_in_three_processes_equals_one_in_a_single_process(settings: Settings) -> None:
     service = maak_service(settings)
     genereer(service, leerlingen=120, seed=11)
-    runner = bouw_runner(settings, service.opslag.app)
+    runner = bouw_runner(settings, service)
     try:
         totaal = int(service.opslag.recorder.max_notification_id() or 0)
         assert beheer.herbouw_alle(runner) == totaal

@@ -132,7 +132,7 @@ def test_api_en_projector_draaien_met_alleen_hun_eigen_rechten(rollen: Rollen) -
         # The projector as its own role: makes its views, follows the events, seals them.
         projector = rollen.settings(rollen.projector, keten_sleutel=SecretStr(SLEUTEL))
         service = Zorgroute(bouw_opslag(projector), id_sleutel=projector.id_sleutel_bytes())
-        runner = bouw_runner(projector, service.opslag.app)
+        runner = bouw_runner(projector, service)
         try:
             assert runner.verwerk_beschikbaar() >= 2
             from infrastructure.verzegelen import Verzegelaar

@@ -75,7 +75,7 @@ def test_a_killed_projector_resumes_and_its_views_equal_a_rebuild(settings: Sett
     service = maak_service(settings)
     genereer(service, leerlingen=250, seed=7)
     totaal = int(service.opslag.recorder.max_notification_id() or 0)
-    runner = bouw_runner(settings, service.opslag.app)
+    runner = bouw_runner(settings, service)
     opslag = runner.opslag
     try:
         for fractie in (0.15, 0.45, 0.8):

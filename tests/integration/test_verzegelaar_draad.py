@@ -19,7 +19,7 @@ def test_a_started_runner_seals_the_events_with_the_deployments_key(settings: Se
     met_sleutel = settings.model_copy(update={"keten_sleutel": SecretStr("k" * 32)})
     installeer(met_sleutel)
     service = maak_service(met_sleutel)
-    runner = bouw_runner(met_sleutel, service.opslag.app)
+    runner = bouw_runner(met_sleutel, service)
     try:
         service.meld_signaal(ZORGCOORDINATOR, SignaalVerzoek.model_validate(signaal()))
         runner.start()
@@ -38,7 +38,7 @@ def test_a_started_runner_seals_the_events_with_the_deployments_key(settings: Se
 
 def test_without_a_key_the_runner_starts_no_sealer(settings: Settings) -> None:
     service = maak_service(settings)
-    runner = bouw_runner(settings, service.opslag.app)
+    runner = bouw_runner(settings, service)
     try:
         runner.start()
         assert "zegels" not in {d.name for d in threading.enumerate()}

@@ -18,7 +18,7 @@ from tests.integration.conftest import maak_service
 
 def _bouw_en_lees(settings: Settings) -> dict[str, list[tuple[Any, ...]]]:
     service = maak_service(settings)
-    runner = bouw_runner(settings, service.opslag.app)
+    runner = bouw_runner(settings, service)
     try:
         genereer(service, leerlingen=120, seed=3)
         runner.verwerk_beschikbaar()

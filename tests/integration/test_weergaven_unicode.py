@@ -243,7 +243,7 @@ def alle_actief(runner: Projectierunner) -> None:
 @pytest.fixture
 def opzet(settings: Settings) -> Iterator[tuple[Zorgroute, Projectierunner]]:
     service = maak_service(settings)
-    runner = bouw_runner(settings, service.opslag.app)
+    runner = bouw_runner(settings, service)
     try:
         yield service, runner
     finally:
