@@ -38,6 +38,7 @@ from api.routers import (
 from api.samenstelling import bouw_runner, bouw_service, sluit_runner, sluit_service
 from application.service import Zorgroute
 from infrastructure.logging import configure_logging
+from infrastructure.opslag import Eventsourcingopslag
 from infrastructure.persistence import database_bereikbaar
 from infrastructure.settings import Settings
 
@@ -187,8 +188,10 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
 
                 stoppen.push_async_callback(sluit_gebouwd)
             # Commands are saved on this loop where the database allows (PostgreSQL).
-            await gebouwd.open_op_lus()
-            stoppen.push_async_callback(gebouwd.sluit_op_lus)
+            opslag = getattr(gebouwd, "opslag", None)
+            if isinstance(opslag, Eventsourcingopslag):
+                await opslag.open_op_lus()
+                stoppen.push_async_callback(opslag.sluit_op_lus)
             app.state.service = gebouwd
             stoppen.callback(setattr, app.state, "service", None)
             weergaven = _Weergaven(app, settings)

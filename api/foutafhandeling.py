@@ -25,7 +25,7 @@ from application.fouten import (
     TeVeelGelijktijdigeWijzigingen,
     VersieConflict,
 )
-from application.groepscommit import OpslagGesloten
+from application.poorten import OpslagGesloten
 from application.toegangslog import ToegangslogOnbeschikbaar
 from domain.fouten import DomeinFout, Regelfout
 from infrastructure.auth import OngeldigToken

@@ -16,7 +16,8 @@ from typing import Any
 
 from application.service import Zorgroute
 from infrastructure.gebeurtenislog import gebeurtenislog_van
-from infrastructure.persistence import eventsourcing_env, postgres_doel, sqlite_pad
+from infrastructure.opslag import Eventsourcingopslag, bouw_opslag
+from infrastructure.persistence import postgres_doel, sqlite_pad
 from infrastructure.pg_recorder import TABELLEN_SLOT
 from infrastructure.settings import Settings
 from infrastructure.sqlite_wal import open_wal
@@ -45,7 +46,7 @@ def bouw_service(
         extra["klok"] = klok
     try:
         return Zorgroute(
-            env=eventsourcing_env(settings),
+            bouw_opslag(settings),
             id_sleutel=settings.id_sleutel_bytes(),
             toegangslog=logboek,
             **extra,
@@ -54,6 +55,14 @@ def bouw_service(
         if logboek is not None:
             logboek.sluit()
         raise
+
+
+def opslag_van(service: Zorgroute) -> Eventsourcingopslag:
+    """The storage adapter `bouw_service` put under the service's port."""
+    opslag = service.opslag
+    if not isinstance(opslag, Eventsourcingopslag):
+        raise TypeError("de dienst heeft geen opslag van bouw_opslag")
+    return opslag
 
 
 def sluit_service(service: Zorgroute) -> None:
@@ -78,12 +87,12 @@ def bouw_runner(settings: Settings, service: Zorgroute) -> Projectierunner:
     # SQLite cannot notify, so it polls more often; PostgreSQL mostly wakes on NOTIFY.
     poll = 0.2 if settings.is_sqlite else 1.0
     runner = Projectierunner(
-        gebeurtenislog_van(service),
+        gebeurtenislog_van(opslag_van(service).app),
         weergave_opslag(settings),
         alle_projecties(),
         poll_seconden=poll,
         # The sealer beside the views, where ZORGROUTE_KETEN_SLEUTEL is set.
-        naast=[partial(zegel_draad, settings, service)],
+        naast=[partial(zegel_draad, settings, opslag_van(service).app)],
     )
     try:
         runner.installeer()

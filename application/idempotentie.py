@@ -4,15 +4,14 @@ Because the key and the case's events are written by one `save()`, either both e
 neither does: a client retrying after a crash between storing and answering gets the
 first answer back, and no command is ever applied twice.
 
-A command without a client's key carries one the server makes (`Verzoeksleutels`), so
+A command without a client's key carries one the server makes (`Bewaar.sleutels`), so
 that it too recognises its own commit when the reply to it was lost.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 import orjson
@@ -21,19 +20,6 @@ from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 from domain.casus import DomainEvent
 
 _NAAMRUIMTE = UUID("6f1c3b0e-2d1a-4c59-9a43-5d8f0e6b7c21")
-
-
-@runtime_checkable
-class Verzoeksleutels(Protocol):
-    """A recorder that stores a save's request keys (`Bewaar.sleutels`) in the same
-    transaction as its events (infrastructure/pg_recorder.py). Where a save can commit
-    while its reply is lost, the library's retry then fails on the command's own
-    (file, version) key; the command asks here whether that commit was its own.
-    SQLite has none: its save is a call in this process, whose outcome is never lost."""
-
-    def positie_van_verzoek(
-        self, sleutel: UUID, originator_id: UUID, versie: int
-    ) -> int | None: ...
 
 
 def idempotentie_id(school: str, actor_id: str, sleutel: str) -> UUID:
@@ -67,7 +53,3 @@ class IdempotentieSleutel(Aggregate):
         self.vingerafdruk = vingerafdruk
         self.status = status
         self.antwoord = antwoord
-
-    @property
-    def vastgelegd_op(self) -> datetime:
-        return self.created_on

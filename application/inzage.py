@@ -12,7 +12,7 @@ from typing import Any
 
 from application.fouten import GeenToegang, VersieVerborgen
 from application.gebruiker import Gebruiker
-from application.stappen import Blokkerend, Stappen
+from application.poorten import Blokkerend, Stappen
 from application.toegang import (
     Besluit,
     DossierFeiten,
@@ -91,7 +91,7 @@ class Poortwachter:
         vastleggen: bool = True,
     ) -> Stappen[Besluit]:
         """Refuse (GeenToegang) a step the policy does not allow; as steps of a command
-        (application/stappen.py), because logging the refusal may block. `vastleggen=False`
+        (application/poorten.py), because logging the refusal may block. `vastleggen=False`
         for a decision on a copy that may be behind the store: the caller decides again on
         the stored file, and only that decision belongs in the log."""
         besluit = mag_schrijven(g, handeling, feiten_van(casus) if casus else None)

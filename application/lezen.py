@@ -3,16 +3,14 @@ gatekeeper: the policy decides, the access log records, then the role's view is 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
-
-from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
 
 from application.fouten import CasusNietGevonden
 from application.gebruiker import Gebruiker
 from application.inzage import Poortwachter
+from application.poorten import Dossieropslag
 from application.toegangslog import Bron
 from application.weergave import casus_weergave, geschiedenis_weergave
 from application.zicht import beperk_dossier, beperk_geschiedenis
@@ -22,9 +20,7 @@ from domain.casus import Casus
 class Lezen:
     if TYPE_CHECKING:
         poortwachter: Poortwachter
-        events: Any
-        recorder: ApplicationRecorder
-        mapper: Mapper[UUID]
+        opslag: Dossieropslag
 
         def _laad(self, casus_id: UUID, school: str) -> Casus | None: ...
         @staticmethod
@@ -65,8 +61,7 @@ class Lezen:
             # One event at a time: each is decoded, shown and let go, so a long file's
             # history never holds hundreds of events at once (fewer objects for the
             # collector).
-            gebeurtenissen = cast(Iterator[Casus.Event], self.events.get(casus_id))
-            weergave = geschiedenis_weergave(casus_id, gebeurtenissen)
+            weergave = geschiedenis_weergave(casus_id, self.opslag.gebeurtenissen(casus_id))
         finally:
             bevestig()
         weergave["items"] = beperk_geschiedenis(gebruiker, feiten, weergave["items"])
@@ -82,16 +77,15 @@ class Lezen:
         if versie is not None and not 1 <= versie <= casus.version:
             raise CasusNietGevonden
         stand = _Stand(afspelen=op is not None or versie is not None)
-        na_moment: list[StoredEvent] = []
-        for opgeslagen in self.recorder.select_events(casus.id, lte=versie or casus.version):
-            gebeurtenis = cast(Casus.Event, self.mapper.to_domain_event(opgeslagen))
+        na_moment: list[Casus.Event] = []
+        for gebeurtenis in self.opslag.gebeurtenissen(casus.id, tot_versie=versie or casus.version):
             if op is not None and gebeurtenis.timestamp > op:
                 # After the moment, unless a later event still is at or before it: then it
-                # belongs to the file of that moment after all (kept undecoded till then).
-                na_moment.append(opgeslagen)
+                # belongs to the file of that moment after all.
+                na_moment.append(gebeurtenis)
                 continue
             for eerder in na_moment:
-                stand.neem(cast(Casus.Event, self.mapper.to_domain_event(eerder)))
+                stand.neem(eerder)
             na_moment.clear()
             stand.neem(gebeurtenis)
         if not stand.afspelen:

@@ -3,26 +3,21 @@ every read is scoped to the caller's school (`Lezen`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any, Protocol, cast, runtime_checkable
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from eventsourcing.application import Application
-from eventsourcing.persistence import Notification, Recording, StoredEvent
-
 from application.fouten import CasusNietGevonden, OngeldigeInvoer
 from application.gebruiker import Gebruiker
-from application.groepscommit import GroepsCommit
 from application.inzage import Poortwachter
-from application.laatst_bewaard import LaatstBewaard
 from application.lezen import Lezen
+from application.poorten import Dossieropslag, Stappen
 from application.resultaat import Resultaat
-from application.stappen import Stappen, in_draad
 from application.toegang import ziet_naam, ziet_versie
 from application.toegangslog import Bron, Toegangslogboek
-from application.wijzigen import Wijzigen
+from application.wijzigen import Wijzigen, in_draad
 from application.zicht import feiten_van, feiten_van_nieuw
 from domain.casus import Casus, op_klok
 from domain.identiteit import casus_id_voor
@@ -36,75 +31,26 @@ def _nu() -> datetime:
     return datetime.now(UTC)
 
 
-@runtime_checkable
-class OpslaanOpLus(Protocol):
-    """A recorder that can also save on an event loop (infrastructure/pg_recorder.py)."""
-
-    async def insert_events_async(
-        self, stored_events: Sequence[StoredEvent], verzoeken: Sequence[UUID] = ()
-    ) -> list[int]: ...
-
-    async def sluit_async(self) -> None: ...
-
-
-class Zorgroute(Wijzigen, Lezen, Application[UUID]):
-    name = "Zorgroute"
+class Zorgroute(Wijzigen, Lezen):
+    """The service over a storage port (application/poorten.py) and an access log."""
 
     def __init__(
         self,
-        env: Mapping[str, str] | None = None,
+        opslag: Dossieropslag,
         *,
         id_sleutel: bytes,
         klok: Callable[[], datetime] = _nu,
         toegangslog: Toegangslogboek | None = None,
     ) -> None:
-        super().__init__(env=env)
         if len(id_sleutel) < 16:
             raise ValueError("de id-sleutel moet minstens 16 bytes zijn")
+        self.opslag = opslag
         self._id_sleutel = id_sleutel
         self._klok = klok
         self.poortwachter = Poortwachter(toegangslog)
         # Called with the log position after every successful save (e.g. to wake an
         # in-process projector at once instead of at its next poll).
         self.na_opslaan: list[Callable[[int], None]] = []
-        self.groepscommit = GroepsCommit(self.save)
-        self.laatst_bewaard = LaatstBewaard()
-
-    async def open_op_lus(self) -> None:
-        """Store the commands of the running event loop (the API's) on that loop, where
-        the recorder can (PostgreSQL); otherwise they keep the group commit's thread."""
-        if isinstance(self.recorder, OpslaanOpLus):
-            self.groepscommit.op_lus(self._bewaar_op_lus)
-
-    async def sluit_op_lus(self) -> None:
-        """Undo `open_op_lus`, after the saves in progress (on the same loop)."""
-        await self.groepscommit.op_lus_gestopt()
-        if isinstance(self.recorder, OpslaanOpLus):
-            await self.recorder.sluit_async()
-
-    async def _bewaar_op_lus(
-        self, gebeurtenissen: Sequence[Any], sleutels: Sequence[UUID] = ()
-    ) -> list[Recording[Any]]:
-        """`save` of domain events (and request keys), on the event loop: what the
-        library's `save` does for them here (no snapshots are configured, and with
-        fast-forward nothing goes into the aggregate cache): map, insert, and the
-        recordings as its EventStore makes."""
-        opgeslagen = [self.mapper.to_stored_event(e) for e in gebeurtenissen]
-        # Only handed to the group commit by `open_op_lus`, which checked the recorder.
-        ids = await cast(OpslaanOpLus, self.recorder).insert_events_async(opgeslagen, sleutels)
-        return [
-            Recording(
-                d,
-                Notification(
-                    originator_id=s.originator_id,
-                    originator_version=s.originator_version,
-                    topic=s.topic,
-                    state=s.state,
-                    id=n,
-                ),
-            )
-            for d, s, n in zip(gebeurtenissen, opgeslagen, ids, strict=True)
-        ]
 
     def vandaag(self) -> date:
         return self._klok().astimezone(NEDERLAND).date()
@@ -243,13 +189,8 @@ class Zorgroute(Wijzigen, Lezen, Application[UUID]):
     handel = in_draad(handel_stappen)
 
     def close(self) -> None:
-        self.groepscommit.sluit()
-        super().close()
+        self.opslag.sluit()
 
     def gereed(self) -> bool:
         """True when the event store answers (for /readyz)."""
-        try:
-            self.recorder.max_notification_id()
-        except Exception:
-            return False
-        return True
+        return self.opslag.gereed()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from application.poorten import Bewaar, Stappen
 from application.service import Zorgroute
 from domain.casus import Casus, op_klok
 from domain.identiteit import casus_id_voor
@@ -218,8 +219,17 @@ def genereer(
                 telling.per_niveau.get(route.casus.niveau, 0) + 1
             )
             if len(wachtrij) >= per_save:
-                service.save(*wachtrij)
+                _bewaar(service, wachtrij)
                 wachtrij = []
     if wachtrij:
-        service.save(*wachtrij)
+        _bewaar(service, wachtrij)
     return telling
+
+
+def _bewaar(service: Zorgroute, casussen: list[Casus]) -> None:
+    """Store the files' events in one save, through the service's storage port."""
+
+    def stappen() -> Stappen[None]:
+        yield Bewaar([e for c in casussen for e in c.collect_events()])
+
+    service.opslag.voer_uit(stappen())

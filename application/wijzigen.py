@@ -1,28 +1,27 @@
 """How a command changes a file: take it, check it, act, store it, and try again when the
 race for the next version was lost.
 
-A command is written as steps (application/stappen.py), so the same procedure runs in a
-thread or on the API's event loop. A save that loses the race for a version
-(IntegrityError) is retried on fresh state, so
-rules are checked again against what really happened; with `If-Match` the caller asked
-for exactly one version, so a lost race is a `VersieConflict` instead. The file comes
-from this process's own last stored copy when it has one (LaatstBewaard): no query, and
-safe because its events can only be stored on top of the version they were made from.
+A command is written as steps (application/poorten.py), which the storage adapter
+carries out in a thread or on the API's event loop. A save that loses the race for a
+version (`PlaatsBezet`) is retried on fresh state, so rules are checked again against
+what really happened; with `If-Match` the caller asked for exactly one version, so a
+lost race is a `VersieConflict` instead. The file comes from this process's own last
+stored copy when the store keeps one (`Dossieropslag.neem_kopie`): no query, and safe
+because its events can only be stored on top of the version they were made from.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import random
 from collections.abc import Callable
-from functools import cached_property, partial
-from typing import TYPE_CHECKING, Any, cast
+from functools import partial
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 from uuid import UUID
 
 import pydantic
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
 
 from application.fouten import (
     CasusNietGevonden,
@@ -32,14 +31,9 @@ from application.fouten import (
     VersieConflict,
 )
 from application.gebruiker import Gebruiker
-from application.idempotentie import (
-    IdempotentieSleutel,
-    Verzoeksleutels,
-    idempotentie_id,
-    vingerafdruk,
-)
+from application.idempotentie import IdempotentieSleutel, idempotentie_id, vingerafdruk
+from application.poorten import Bewaar, Blokkerend, Dossieropslag, PlaatsBezet, Stappen, Wacht
 from application.resultaat import Resultaat
-from application.stappen import Bewaar, Blokkerend, Stappen, T, Wacht, voer_uit_async
 from application.toegang import DossierFeiten, ziet_versie
 from application.toegangslog import Bron
 from application.zicht import feiten_van
@@ -47,13 +41,10 @@ from domain.casus import Casus
 from domain.fouten import DomeinFout, Regelfout
 
 if TYPE_CHECKING:
-    from eventsourcing.application import Repository
-    from eventsourcing.persistence import ApplicationRecorder
-
-    from application.groepscommit import GroepsCommit
     from application.inzage import Poortwachter
-    from application.laatst_bewaard import LaatstBewaard
 
+T = TypeVar("T")
+P = ParamSpec("P")
 MAX_POGINGEN = 20
 # A generator of the service's own, not the `random` module's (which tests seed) nor
 # uuid4's os.urandom (a system call that lets the GIL go under load); reseeded in a fork.
@@ -69,17 +60,14 @@ class Wijzigen:
     """The command half of the service (the read half is `Lezen`)."""
 
     if TYPE_CHECKING:
+        opslag: Dossieropslag
         poortwachter: Poortwachter
-        groepscommit: GroepsCommit
-        laatst_bewaard: LaatstBewaard
         na_opslaan: list[Callable[[int], None]]
-        repository: Repository[UUID]
-        recorder: ApplicationRecorder
 
     async def asynchroon(self, stappen: Stappen[T]) -> T:
         """Carry out a command's steps on the event loop (the API's command routes): no
-        thread of its own; its save is awaited from the group commit."""
-        return await voer_uit_async(stappen, self.groepscommit.bewaar_async)
+        thread of its own; its save is awaited."""
+        return await self.opslag.voer_uit_async(stappen)
 
     def _wijzig(
         self,
@@ -94,7 +82,7 @@ class Wijzigen:
         bron: Bron | None,
         feiten_nieuw: DossierFeiten | None = None,
     ) -> Stappen[Resultaat]:
-        """The command as steps (application/stappen.py): what may block is yielded."""
+        """The command as steps (application/poorten.py): what may block is yielded."""
         school = self._school(gebruiker)
         handeling = str(verzoek[0])
         sleutel_id = afdruk = None
@@ -105,15 +93,14 @@ class Wijzigen:
             if eerder is not None:
                 return cast(Resultaat, eerder)
         # Without the client's key, one of the server's (per attempt: an attempt whose
-        # key is not found after its IntegrityError did not commit, and a key that
+        # key is not found after its PlaatsBezet did not commit, and a key that
         # happened to be taken costs one more attempt, not all of them).
-        verzoeksleutels = self._verzoeksleutels if sleutel_id is None else None
         vers = False
         for poging in range(MAX_POGINGEN):
             casus = None if vers else self._eigen_kopie(casus_id, school)
             onzeker = casus is not None
             if not onzeker:
-                casus = yield Blokkerend(partial(self._laad, casus_id, school))
+                casus = yield Blokkerend(partial(self._laad, casus_id, school, om_te_wijzigen=True))
             # What the policy knows of the file; for a signal that opens one, the file as
             # it would be opened, so an If-Match cannot tell "new" from "not yours".
             feiten = feiten_van(casus) if casus is not None else feiten_nieuw
@@ -169,12 +156,12 @@ class Wijzigen:
                         antwoord=resultaat.antwoord(),
                     )
                 )
-            sleutel = _verzoeksleutel() if verzoeksleutels is not None else None
+            sleutel = _verzoeksleutel() if sleutel_id is None else None
             try:
-                opnames = yield Bewaar(
+                positie = yield Bewaar(
                     self._gebeurtenissen(*te_bewaren), () if sleutel is None else (sleutel,)
                 )
-            except IntegrityError:
+            except PlaatsBezet:
                 # Someone else won the race: for this key (answer as they were answered)
                 # or for this file's next version (try again on what they wrote). That
                 # someone may be this command itself, when its commit's reply was lost
@@ -183,11 +170,9 @@ class Wijzigen:
                     eerder = yield Blokkerend(partial(self._eerder_antwoord, sleutel_id, afdruk))
                     if eerder is not None:
                         return cast(Resultaat, eerder)
-                if verzoeksleutels is not None and sleutel is not None:
+                if sleutel is not None:
                     eigen = yield Blokkerend(
-                        partial(
-                            verzoeksleutels.positie_van_verzoek, sleutel, casus.id, casus.version
-                        )
+                        partial(self.opslag.positie_van_verzoek, sleutel, casus.id, casus.version)
                     )
                     if eigen is not None:
                         return self._bewaard(casus, resultaat, eigen)
@@ -197,19 +182,14 @@ class Wijzigen:
                     # in step. (A copy that was merely behind needs no wait: reload.)
                     yield Wacht(random.uniform(0, 0.002 * (poging + 1)))
                 continue
-            return self._bewaard(casus, resultaat, max(o.notification.id for o in opnames))
+            return self._bewaard(casus, resultaat, cast(int, positie))
         raise TeVeelGelijktijdigeWijzigingen
 
     def _bewaard(self, casus: Casus, resultaat: Resultaat, positie: int) -> Resultaat:
-        self.laatst_bewaard.leg_terug(casus)
+        self.opslag.leg_terug(casus)
         for luisteraar in self.na_opslaan:
             luisteraar(positie)
         return dataclasses.replace(resultaat, positie=positie)
-
-    @cached_property
-    def _verzoeksleutels(self) -> Verzoeksleutels | None:
-        recorder = self.recorder
-        return recorder if isinstance(recorder, Verzoeksleutels) else None
 
     @staticmethod
     def _gebeurtenissen(*aggregaten: Any) -> list[Any]:
@@ -218,9 +198,8 @@ class Wijzigen:
         return [e for a in aggregaten for e in a.collect_events()]
 
     def _eerder_antwoord(self, sleutel_id: UUID, afdruk: str) -> Resultaat | None:
-        try:
-            eerder = cast(IdempotentieSleutel, self.repository.get(sleutel_id))
-        except AggregateNotFoundError:
+        eerder = self.opslag.laad(sleutel_id)
+        if not isinstance(eerder, IdempotentieSleutel):
             return None
         if eerder.vingerafdruk != afdruk:
             raise IdempotentieSleutelHergebruikt
@@ -233,20 +212,19 @@ class Wijzigen:
             body.get("versie", 0),
             body.get("nieuw", False),
             eerder.status,
-            self.recorder.max_notification_id(),
+            self.opslag.einde(),
             toon_versie="versie" in body,
         )
 
     def _eigen_kopie(self, casus_id: UUID, school: str) -> Casus | None:
-        """This process's own last stored copy of the file, if it has one (see
-        LaatstBewaard); it may be behind the store."""
-        casus = self.laatst_bewaard.neem(casus_id)
+        """This process's own last stored copy of the file, if the store keeps one; it
+        may be behind the store."""
+        casus = self.opslag.neem_kopie(casus_id)
         return casus if casus is not None and casus.school == school else None
 
-    def _laad(self, casus_id: UUID, school: str) -> Casus | None:
-        try:
-            casus: object = self.repository.get(casus_id)
-        except AggregateNotFoundError:
+    def _laad(self, casus_id: UUID, school: str, *, om_te_wijzigen: bool = False) -> Casus | None:
+        casus = self.opslag.laad(casus_id, om_te_wijzigen=om_te_wijzigen)
+        if casus is None:
             return None
         # Another school's file, or an id that is not a file at all, is simply not there.
         if not isinstance(casus, Casus) or casus.school != school:
@@ -258,6 +236,29 @@ class Wijzigen:
         if not gebruiker.school:
             raise CasusNietGevonden
         return gebruiker.school
+
+
+class _MetOpslag(Protocol):
+    @property
+    def opslag(self) -> Dossieropslag: ...
+
+
+S = TypeVar("S", bound=_MetOpslag)
+
+
+def in_draad(
+    methode: Callable[Concatenate[S, P], Stappen[T]],
+) -> Callable[Concatenate[S, P], T]:
+    """The command as a plain method: its steps carried out in the calling thread."""
+
+    @functools.wraps(methode)
+    def uitvoeren(self: S, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return self.opslag.voer_uit(methode(self, *args, **kwargs))
+
+    # `handel_stappen` → `handel`: tracebacks and logs name the method callers call.
+    uitvoeren.__name__ = methode.__name__.removesuffix("_stappen")
+    uitvoeren.__qualname__ = methode.__qualname__.removesuffix("_stappen")
+    return uitvoeren
 
 
 def velden_van(

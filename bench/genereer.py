@@ -23,11 +23,11 @@ def vul(
     # About 11 events per pupil: rounds small enough not to overshoot a small target much.
     stap = max(5, min(2000, doel // (scholen * 11 * delen)))
     ronde = deel
-    while (service.recorder.max_notification_id() or 0) < doel:  # type: ignore[attr-defined]
+    while (service.opslag.recorder.max_notification_id() or 0) < doel:  # type: ignore[attr-defined]
         # Each round is a new school year of new pupils, so ids never collide.
         genereer(service, scholen=scholen, leerlingen=stap, seed=ronde, per_save=500, ronde=ronde)  # type: ignore[arg-type]
         ronde += delen
-    return int(service.recorder.max_notification_id() or 0), time.perf_counter() - begin  # type: ignore[attr-defined]
+    return int(service.opslag.recorder.max_notification_id() or 0), time.perf_counter() - begin  # type: ignore[attr-defined]
 
 
 def _vul_deel(settings: Settings, doel: int, deel: int, delen: int) -> None:
@@ -53,7 +53,7 @@ def main() -> None:
     duur = time.perf_counter() - begin
     service = service_voor(settings)
     try:
-        aantal = int(service.recorder.max_notification_id() or 0)
+        aantal = int(service.opslag.recorder.max_notification_id() or 0)
     finally:
         service.close()
     print(f"genereer: {aantal} gebeurtenissen in {duur:.1f} s = {aantal / duur:,.0f}/s")

@@ -21,7 +21,7 @@ def herbouw(database_url: str, schema: str, processen: int = 1) -> dict[str, flo
     service = service_voor(settings)
     runner = bouw_runner(settings, service)
     try:
-        aantal = int(service.recorder.max_notification_id() or 0)
+        aantal = int(service.opslag.recorder.max_notification_id() or 0)
         begin = time.perf_counter()
         beheer.herbouw_alle(runner, processen=processen)
         duur = time.perf_counter() - begin

@@ -27,7 +27,7 @@ def toegang(database_url: str, schema: str, herhalingen: int = 300) -> dict[str,
     )
     met = service_voor(settings, toegangslog=True)
     zonder = service_voor(settings)
-    geopend = met.recorder.select_notifications(
+    geopend = met.opslag.recorder.select_notifications(
         start=1, limit=2000, topics=["zorgroute:CasusGeopend"]
     )
     ids = [str(n.originator_id) for n in geopend]

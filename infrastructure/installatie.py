@@ -24,7 +24,7 @@ from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 from psycopg import sql
 
-from application.service import Zorgroute
+from infrastructure.opslag.adapter import Gebeurtenislog
 from infrastructure.persistence import eventsourcing_env, postgres_doel
 from infrastructure.settings import Settings
 from infrastructure.toegangslog import Toegangslog
@@ -56,7 +56,7 @@ def installeer(
 ) -> None:
     """Make everything (idempotent) and, on PostgreSQL, grant the roles."""
     env = {**eventsourcing_env(settings), "CREATE_TABLE": "y"}
-    fabriek = InfrastructureFactory.construct(Environment(Zorgroute.name, env))
+    fabriek = InfrastructureFactory.construct(Environment(Gebeurtenislog.name, env))
     try:
         tabel = str(getattr(fabriek.application_recorder(), "events_table_name", ""))
     finally:

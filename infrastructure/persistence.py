@@ -1,7 +1,8 @@
 """Translate ``ZORGROUTE_DATABASE_URL`` into the environment eventsourcing reads.
 
-The application layer never imports this module: ``api.app.create_app`` passes the dict
-returned by :func:`eventsourcing_env` to the service, which hands it to eventsourcing.
+The application layer never imports this module: the storage adapter
+(``infrastructure.opslag.bouw_opslag``) hands the dict returned by
+:func:`eventsourcing_env` to eventsourcing.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ TRANSCODER_TOPIC = "infrastructure.transcoding:OrjsonTranscoder"
 LOCK_TIMEOUT_SECONDEN = 10
 CONNECT_TIMEOUT_SECONDEN = 5
 READYZ_TIMEOUT_SECONDEN = 2
-AGGREGATE_CACHE = 2000
 
 
 @dataclass(frozen=True)
@@ -74,11 +74,8 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
     env: dict[str, str] = {
         "MAPPER_TOPIC": MAPPER_TOPIC,
         "TRANSCODER_TOPIC": TRANSCODER_TOPIC,
-        # Keep recently used files in memory; "fast-forward" reads only the events stored
-        # since (by any process), so a cached file is never stale, and commands and reads
-        # stop replaying a whole file each time.
-        "AGGREGATE_CACHE_MAXSIZE": str(AGGREGATE_CACHE),
-        "AGGREGATE_CACHE_FASTFORWARD": "y",
+        # No library aggregate cache: the storage adapter keeps the one cache of files
+        # (infrastructure/opslag/cache.py).
         # Off for a role without DDL rights: `zorgroute audit installeer` made the tables.
         "CREATE_TABLE": "y" if settings.maak_tabellen else "n",
     }

@@ -1,9 +1,8 @@
 """eventsourcing's PostgreSQL application recorder, saving in one round trip.
 
 The library saves in psycopg's pipeline mode: a transaction, a pipeline, two cursors and a
-sync, ~14 turns of psycopg's I/O loop per save. That was ~0.9 ms of Python per save on
-this machine, three quarters of a command's CPU in the service (bench/README.md). Here a
-save is one query string sent once:
+sync, many turns of psycopg's I/O loop per save, most of a command's CPU in the service
+(measured in bench/GESCHIEDENIS.md). Here a save is one query string sent once:
 
     SET LOCAL lock_timeout = …; LOCK TABLE … IN EXCLUSIVE MODE; NOTIFY …;
     INSERT … VALUES (…), (…) RETURNING notification_id

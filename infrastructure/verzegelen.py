@@ -50,9 +50,9 @@ def gebeurtenis_recorder(settings: Settings) -> Iterator[ApplicationRecorder | N
     if settings.is_sqlite and not Path(sqlite_pad(settings.database_url)).exists():
         yield None
         return
-    from application.service import Zorgroute  # its name gives the events table's name
+    from infrastructure.opslag.adapter import Gebeurtenislog  # its name: the events table
 
-    env = Environment(Zorgroute.name, {**eventsourcing_env(settings), "CREATE_TABLE": "n"})
+    env = Environment(Gebeurtenislog.name, {**eventsourcing_env(settings), "CREATE_TABLE": "n"})
     fabriek = InfrastructureFactory.construct(env)
     try:
         yield fabriek.application_recorder()

@@ -26,8 +26,8 @@ def beantwoord(request: Request, resultaat: Resultaat) -> Response:
     to it.
 
     Command routes are `async def`: the command's steps run on the event loop and only
-    its save is awaited (application/stappen.py), instead of a hand-off to the thread
-    pool and back per request (bench.plafond measures both, bench/README.md)."""
+    its save is awaited (the storage port, application/poorten.py), instead of a hand-off
+    to the thread pool and back per request (bench.plafond measures both, bench/README.md)."""
     body = resultaat.antwoord()
     # Written out rather than `request.url_for`, which walks every route of the app;
     # tests/e2e/test_route.py holds it to that route.

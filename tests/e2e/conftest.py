@@ -123,7 +123,7 @@ class Omgeving:
 def bijgewerkt(medewerker: Medewerker) -> dict[str, int]:
     """`?na=` for the end of the log now: a view read with it shows every write so far."""
     service = medewerker.client.app.state.service  # type: ignore[attr-defined]
-    return {"na": int(service.recorder.max_notification_id() or 0)}
+    return {"na": int(service.opslag.recorder.max_notification_id() or 0)}
 
 
 @pytest.fixture

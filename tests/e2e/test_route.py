@@ -250,7 +250,7 @@ def test_on_postgresql_the_api_saves_commands_on_its_own_event_loop(
     zc.meld(leerling())
     service = omgeving.client.app.state.service  # type: ignore[attr-defined]
     if omgeving.settings.is_sqlite:
-        assert service.groepscommit._op_lus is None  # SQLite: the writer thread
+        assert service.opslag.groepscommit._op_lus is None  # SQLite: the writer thread
     else:
-        assert service.groepscommit._op_lus is not None
-        assert len(service.recorder._op_lussen) == 1  # the app's loop's own connection
+        assert service.opslag.groepscommit._op_lus is not None
+        assert len(service.opslag.recorder._op_lussen) == 1  # the app's loop's own connection

@@ -29,7 +29,7 @@ from schemathesis.config import SchemathesisConfig
 from api.app import create_app
 from application.service import Zorgroute
 from infrastructure.auth import maak_token
-from infrastructure.persistence import eventsourcing_env
+from infrastructure.opslag import bouw_opslag
 from infrastructure.settings import Settings
 from infrastructure.toegangslog import Toegangslog
 from tests.e2e.conftest import klas, leerling, signaal
@@ -42,7 +42,7 @@ def omgeving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     toegangslog = Toegangslog.van_settings(instellingen)
     toegangslog.installeer()
     service = Zorgroute(
-        env=eventsourcing_env(instellingen),
+        bouw_opslag(instellingen),
         id_sleutel=instellingen.id_sleutel_bytes(),
         toegangslog=toegangslog,
     )

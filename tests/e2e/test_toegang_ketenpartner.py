@@ -73,7 +73,7 @@ def lezingen(wie: Medewerker, cid: str) -> dict[str, Any]:
 
 def in_lijst(wie: Medewerker, cid: str, omgeving: Omgeving) -> bool:
     # The list waits (`na`) until its view has seen every event stored so far.
-    positie = omgeving.client.app.state.service.recorder.max_notification_id()  # type: ignore[attr-defined]
+    positie = omgeving.client.app.state.service.opslag.einde()  # type: ignore[attr-defined]
     antwoord = wie.get("/casussen", params={"na": positie, "limit": 200})
     assert antwoord.status_code == 200, antwoord.text
     return cid in {i["casus_id"] for i in antwoord.json()["items"]}

@@ -12,6 +12,7 @@ from api.samenstelling import weergave_opslag
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
 from infrastructure.gebeurtenislog import gebeurtenislog_van
+from infrastructure.opslag import Eventsourcingopslag, bouw_opslag
 from infrastructure.persistence import eventsourcing_env
 from infrastructure.settings import Settings
 from infrastructure.toegangslog import Toegangslog
@@ -21,7 +22,7 @@ from projections.runner import Projectierunner
 
 
 def maak_service(settings: Settings) -> Zorgroute:
-    return Zorgroute(env=eventsourcing_env(settings), id_sleutel=settings.id_sleutel_bytes())
+    return Zorgroute(bouw_opslag(settings), id_sleutel=settings.id_sleutel_bytes())
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ class Weergaven:
 
     def runner(self, *projecties: Projectie, batch: int = 500) -> Projectierunner:
         runner = Projectierunner(
-            gebeurtenislog_van(self.service), self.opslag, list(projecties), batch=batch
+            gebeurtenislog_van(self.service.opslag.app), self.opslag, list(projecties), batch=batch
         )
         runner.installeer()
         return runner
@@ -113,8 +114,8 @@ def twee(settings: Settings) -> Iterator[tuple[Zorgroute, Zorgroute]]:
 def twee_met_log(settings: Settings, log: Toegangslog) -> Iterator[tuple[Zorgroute, Zorgroute]]:
     """Two service instances (as two API workers) on one database and one access log."""
     env, sleutel = eventsourcing_env(settings), settings.id_sleutel_bytes()
-    a = Zorgroute(env=env, id_sleutel=sleutel, toegangslog=log)
-    b = Zorgroute(env=env, id_sleutel=sleutel, toegangslog=log)
+    a = Zorgroute(Eventsourcingopslag(env), id_sleutel=sleutel, toegangslog=log)
+    b = Zorgroute(Eventsourcingopslag(env), id_sleutel=sleutel, toegangslog=log)
     try:
         yield a, b
     finally:

@@ -29,6 +29,7 @@ from application.fouten import GeenToegang
 from application.gebruiker import Gebruiker
 from application.service import Zorgroute
 from domain.invoer import is_organisatie
+from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from domain.waarden import NIVEAUS
 from infrastructure.settings import Settings
 from tests.integration.conftest import GESPREK, MENTOR, signaal
@@ -48,14 +49,14 @@ def service(settings: Settings, klok: Demoklok) -> Iterator[Zorgroute]:
 
 def alle_dossiers(service: Zorgroute) -> list[dict[str, Any]]:
     """Every file in the store, found from the event log rather than from the demo's plan."""
-    geopend = service.recorder.select_notifications(
+    geopend = service.opslag.recorder.select_notifications(
         start=1, limit=1_000_000, topics=["zorgroute:CasusGeopend"]
     )
     return [service.lees(ZORGCOORDINATOR, n.originator_id) for n in geopend]  # type: ignore[arg-type]
 
 
 def laatste_positie(service: Zorgroute) -> int:
-    return service.recorder.max_notification_id() or 0
+    return service.opslag.recorder.max_notification_id() or 0
 
 
 def test_demo_school_spreads_over_every_level_and_state(service: Zorgroute, klok: Demoklok) -> None:
@@ -164,9 +165,9 @@ def test_the_service_s_clock_stamps_every_command_s_events(
 ) -> None:
     toen = datetime(2025, 10, 6, 10, 0, tzinfo=UTC)
     with klok.op(toen):
-        casus_id = service.meld_signaal(MENTOR, signaal()).casus_id
+        casus_id = service.meld_signaal(MENTOR, SignaalVerzoek.model_validate(signaal())).casus_id
     with klok.op(toen + timedelta(days=2)):
-        service.handel(MENTOR, casus_id, "gesprekken", GESPREK)
+        service.handel(MENTOR, casus_id, opdracht_voor("gesprekken", GESPREK))
         assert service.vandaag() == date(2025, 10, 8)
 
     items = service.geschiedenis(ZORGCOORDINATOR, casus_id)["items"]

@@ -27,6 +27,7 @@ from domain.casus import Casus
 from domain.fouten import REGEL_VOORRANG, DomeinFout
 from domain.invoer import Verzoek
 from domain.opdrachten import SignaalOpDossierVerzoek, SignaalVerzoek, opdracht_voor
+from infrastructure.opslag import Eventsourcingopslag
 from infrastructure.persistence import eventsourcing_env
 from infrastructure.settings import Settings
 from tests.integration.commando_strategieen import ROUTE, VANDAAG, nieuw_onderwerp, stap
@@ -38,21 +39,18 @@ TOEGESTANE_CODES = frozenset(REGEL_VOORRANG) | {OngeldigeInvoer.code, CasusNietG
 class VastleggendeZorgroute(Zorgroute):
     """The service, remembering the file it last saved exactly as it held it in memory."""
 
-    # eventsourcing names the tables after the application: keep the service's name, or
-    # this instance would write to tables the real service never reads.
-    name = Zorgroute.name
     laatst_opgeslagen: Casus | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        terugleggen = self.laatst_bewaard.leg_terug
+        terugleggen = self.opslag.leg_terug
 
         # A file is put back exactly when its events were stored, as it is in memory.
         def vastleggen(casus: Casus) -> None:
             self.laatst_opgeslagen = casus
             terugleggen(casus)
 
-        self.laatst_bewaard.leg_terug = vastleggen  # type: ignore[method-assign]
+        self.opslag.leg_terug = vastleggen  # type: ignore[method-assign]
 
 
 @pytest.fixture
@@ -60,8 +58,8 @@ def diensten(settings: Settings) -> Iterator[tuple[VastleggendeZorgroute, Zorgro
     """The writing service and a second, independent instance on the same database."""
     env = eventsourcing_env(settings)
     sleutel = settings.id_sleutel.get_secret_value().encode()  # type: ignore[union-attr]
-    schrijver = VastleggendeZorgroute(env=env, id_sleutel=sleutel)
-    lezer = Zorgroute(env=env, id_sleutel=sleutel)
+    schrijver = VastleggendeZorgroute(Eventsourcingopslag(env), id_sleutel=sleutel)
+    lezer = Zorgroute(Eventsourcingopslag(env), id_sleutel=sleutel)
     try:
         yield schrijver, lezer
     finally:
@@ -70,7 +68,7 @@ def diensten(settings: Settings) -> Iterator[tuple[VastleggendeZorgroute, Zorgro
 
 
 def _aantal_opgeslagen(app: Zorgroute) -> int:
-    return app.recorder.max_notification_id() or 0
+    return app.opslag.einde()
 
 
 @hypothesis_settings(

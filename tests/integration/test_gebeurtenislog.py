@@ -21,7 +21,7 @@ def gevuld(settings: Settings) -> Iterator[tuple[Zorgroute, Gebeurtenislog]]:
     service = maak_service(settings)
     try:
         genereer(service, leerlingen=30, seed=5)
-        yield service, gebeurtenislog_van(service)
+        yield service, gebeurtenislog_van(service.opslag.app)
     finally:
         service.close()
 
@@ -39,13 +39,15 @@ def test_reading_in_batches_gives_every_event_of_the_store_in_order(
 ) -> None:
     service, log = gevuld
     einde = log.einde()
-    opgeslagen = service.recorder.select_notifications(start=1, limit=einde + 1)
+    opgeslagen = service.opslag.recorder.select_notifications(start=1, limit=einde + 1)
 
     gelezen = _alles(log, batch=7)
 
     assert einde == opgeslagen[-1].id > 7
     van_dossiers = [
-        n.id for n in opgeslagen if isinstance(service.mapper.to_domain_event(n), Casus.Event)
+        n.id
+        for n in opgeslagen
+        if isinstance(service.opslag.mapper.to_domain_event(n), Casus.Event)
     ]
     assert [p for p, _ in gelezen] == van_dossiers
     assert all(isinstance(g, Casus.Event) for _, g in gelezen)

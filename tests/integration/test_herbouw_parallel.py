@@ -15,7 +15,7 @@ def test_a_rebuild_in_three_processes_equals_one_in_a_single_process(settings: S
     genereer(service, leerlingen=120, seed=11)
     runner = bouw_runner(settings, service)
     try:
-        totaal = int(service.recorder.max_notification_id() or 0)
+        totaal = int(service.opslag.recorder.max_notification_id() or 0)
         assert beheer.herbouw_alle(runner) == totaal
         enkel = _alle_rijen(runner.opslag)
 

@@ -57,9 +57,9 @@ def tot_de_verwijzing(service: Zorgroute) -> UUID:
     cid = service.meld_signaal(ZORGCOORDINATOR, SignaalVerzoek.model_validate(signaal())).casus_id
     for handeling, gegevens in NAAR_ZAT:
         service.handel(ZORGCOORDINATOR, cid, opdracht_voor(handeling, gegevens))
-    versie = service.repository.get(cid).version
+    versie = service.opslag.app.repository.get(cid).version
     oud = StoredEvent(cid, versie + 1, "zorgroute:DoorverwezenNaarZAT", OUDE_VERWIJZING)
-    service.recorder.insert_events([oud])
+    service.opslag.recorder.insert_events([oud])
     return cid
 
 
@@ -69,7 +69,7 @@ def test_an_old_referral_loads_and_opens_the_file_to_the_organisation_it_names_e
     cid = tot_de_verwijzing(weergaven.service)
     service = maak_service(settings)  # a fresh one: no copy of the file in its memory
     try:
-        casus = service.repository.get(cid)
+        casus = service.opslag.app.repository.get(cid)
         assert casus.niveau == "extern"
         assert casus.ketenpartners == ("wijkteam", "Jeugdarts GGD")
         assert service.lees(partner("wijkteam"), cid)["weergave"] == "extern"

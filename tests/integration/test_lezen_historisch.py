@@ -39,11 +39,11 @@ def _zonder_afgeleid(weergave: dict[str, Any]) -> dict[str, Any]:
 
 def test_elke_versie_en_elk_moment_is_het_dossier_van_toen(service: Zorgroute) -> None:
     casus_id = _dossier(service)
-    gebeurtenissen = list(service.events.get(casus_id))
+    gebeurtenissen = list(service.opslag.gebeurtenissen(casus_id))
     assert len(gebeurtenissen) > len(ROUTE)  # a few steps record more than one event
     verwacht = {
         e.originator_version: casus_weergave(
-            service.repository.get(casus_id, version=e.originator_version)
+            service.opslag.app.repository.get(casus_id, version=e.originator_version)
         )
         for e in gebeurtenissen
     }
@@ -61,7 +61,7 @@ def test_elke_versie_en_elk_moment_is_het_dossier_van_toen(service: Zorgroute) -
 def test_een_geschiedenisregel_is_de_gebeurtenis_veld_voor_veld(service: Zorgroute) -> None:
     casus_id = _dossier(service)
     envelop = {"originator_id", "originator_version", "originator_topic", "timestamp"}
-    for gebeurtenis in service.events.get(casus_id):
+    for gebeurtenis in service.opslag.gebeurtenissen(casus_id):
         item = geschiedenis_item(gebeurtenis)
         assert datetime.fromisoformat(item["tijdstip"]) == gebeurtenis.timestamp
         assert item["actor"] == gebeurtenis.actor.model_dump(mode="json")
@@ -81,8 +81,8 @@ def test_een_gebeurtenis_met_een_vroeger_tijdstip_neemt_de_tussenliggende_mee(
     # Times are not promised to rise: the file at a moment is the file up to the last
     # event at or before it, with every event before that one (also later-stamped ones).
     casus_id = _dossier(service)
-    echt = [e.timestamp for e in service.events.get(casus_id)]
-    ontcijfer = service.mapper.to_domain_event
+    echt = [e.timestamp for e in service.opslag.gebeurtenissen(casus_id)]
+    ontcijfer = service.opslag.mapper.to_domain_event
 
     def verschoven(opgeslagen: Any) -> Any:
         gebeurtenis = ontcijfer(opgeslagen)
@@ -90,8 +90,8 @@ def test_een_gebeurtenis_met_een_vroeger_tijdstip_neemt_de_tussenliggende_mee(
             return gebeurtenis.model_copy(update={"timestamp": echt[2]})
         return gebeurtenis
 
-    monkeypatch.setattr(service.mapper, "to_domain_event", verschoven)
-    verwacht = casus_weergave(service.repository.get(casus_id, version=6))
+    monkeypatch.setattr(service.opslag.mapper, "to_domain_event", verschoven)
+    verwacht = casus_weergave(service.opslag.app.repository.get(casus_id, version=6))
     assert _zonder_afgeleid(service.lees(ZOCO, casus_id, op=echt[2])) == verwacht
     # Just before that time the shifted event is after it too.
     net_ervoor = echt[2] - timedelta(microseconds=1)

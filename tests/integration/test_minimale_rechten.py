@@ -24,7 +24,8 @@ from api.cli import app as cli
 from api.samenstelling import bouw_runner
 from application.service import Zorgroute
 from infrastructure.auth import maak_token
-from infrastructure.persistence import eventsourcing_env, postgres_doel
+from infrastructure.opslag import bouw_opslag
+from infrastructure.persistence import postgres_doel
 from infrastructure.settings import Settings
 
 pytestmark = pytest.mark.postgres
@@ -130,9 +131,7 @@ def test_api_en_projector_draaien_met_alleen_hun_eigen_rechten(rollen: Rollen) -
 
         # The projector as its own role: makes its views, follows the events, seals them.
         projector = rollen.settings(rollen.projector, keten_sleutel=SecretStr(SLEUTEL))
-        service = Zorgroute(
-            env=eventsourcing_env(projector), id_sleutel=projector.id_sleutel_bytes()
-        )
+        service = Zorgroute(bouw_opslag(projector), id_sleutel=projector.id_sleutel_bytes())
         runner = bouw_runner(projector, service)
         try:
             assert runner.verwerk_beschikbaar() >= 2
@@ -140,7 +139,7 @@ def test_api_en_projector_draaien_met_alleen_hun_eigen_rechten(rollen: Rollen) -
             from infrastructure.zegels import Zegels
 
             Verzegelaar(
-                SLEUTEL.encode(), service.recorder, Zegels.van_settings(projector)
+                SLEUTEL.encode(), service.opslag.recorder, Zegels.van_settings(projector)
             ).verzegel()
         finally:
             runner.opslag.sluit()

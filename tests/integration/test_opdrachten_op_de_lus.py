@@ -9,9 +9,9 @@ import pytest
 
 from application.fouten import GeenToegang
 from application.gebruiker import Gebruiker
+from application.poorten import Stappen
 from application.resultaat import Resultaat
 from application.service import Zorgroute
-from application.stappen import Stappen
 from domain.opdrachten import SignaalVerzoek, opdracht_voor
 from infrastructure.toegangslog import Toegangslog
 from tests.integration.conftest import GESPREK, LEERLING, MENTOR, signaal
@@ -53,7 +53,7 @@ def test_commands_on_the_loop_for_many_files_all_land_with_their_own_versions(
     resultaten = asyncio.run(meld_alle())
     assert len({r.casus_id for r in resultaten}) == 12
     assert all(r.versie == 2 and r.nieuw for r in resultaten)
-    assert service.groepscommit.opdrachten >= 12
+    assert service.opslag.groepscommit.opdrachten >= 12
 
 
 def test_an_idempotent_repeat_on_the_loop_gets_the_first_answer(service: Zorgroute) -> None:

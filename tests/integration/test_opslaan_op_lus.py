@@ -1,5 +1,5 @@
-"""On PostgreSQL the API's commands are saved on its event loop (over an async
-connection of the recorder's own): the same rows, ids, NOTIFY and errors as a save from
+"""On PostgreSQL the storage adapter saves the API's commands on its event loop (over an
+async connection of the recorder's own): the same rows, ids, NOTIFY and errors as a save from
 a thread, and a lost connection is made again."""
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def pg_service(settings: Settings) -> Iterator[Zorgroute]:
 
 @pytest.fixture
 def recorder(pg_service: Zorgroute) -> EenRondgangRecorder:
-    assert isinstance(pg_service.recorder, EenRondgangRecorder)
-    return pg_service.recorder
+    assert isinstance(pg_service.opslag.recorder, EenRondgangRecorder)
+    return pg_service.opslag.recorder
 
 
 def _verbinding(settings: Settings) -> psycopg.Connection[Any]:
@@ -62,11 +62,11 @@ async def _gesprek(service: Zorgroute, casus_id: UUID) -> Resultaat:
 
 def _op_de_lus(service: Zorgroute, werk: Callable[[], Awaitable[T]]) -> T:
     async def lus() -> T:
-        await service.open_op_lus()
+        await service.opslag.open_op_lus()
         try:
             return await werk()
         finally:
-            await service.sluit_op_lus()
+            await service.opslag.sluit_op_lus()
 
     return asyncio.run(lus())
 
@@ -92,7 +92,7 @@ def test_commands_saved_on_the_loop_are_stored_as_from_a_thread(
     notificaties = recorder.select_notifications(start=1, limit=100)
     assert [n.originator_version for n in notificaties] == [1, 2, 3, 4]
     assert [n.id for n in notificaties][-2:] == [gesprek.positie, derde.positie]
-    assert pg_service.repository.get(nieuw.casus_id).version == 4
+    assert pg_service.opslag.app.repository.get(nieuw.casus_id).version == 4
     assert [n.topic for n in notificaties][-2:] == ["zorgroute:GesprekGevoerd"] * 2
 
 
@@ -100,19 +100,19 @@ def test_a_save_on_the_loop_of_a_taken_version_stores_nothing_of_it(
     pg_service: Zorgroute,
 ) -> None:
     nieuw = pg_service.meld_signaal(MENTOR, SignaalVerzoek.model_validate(signaal()))
-    casus = pg_service.repository.get(nieuw.casus_id)
-    kopie = pg_service.repository.get(nieuw.casus_id)
+    casus = pg_service.opslag.app.repository.get(nieuw.casus_id)
+    kopie = pg_service.opslag.app.repository.get(nieuw.casus_id)
     gesprek = GesprekVerzoek.model_validate(GESPREK)
     casus.voer_gesprek(gesprek, MENTOR.actor, date.today())
     kopie.voer_gesprek(gesprek, MENTOR.actor, date.today())
-    pg_service.save(casus)
+    pg_service.opslag.app.save(casus)
 
     async def verloren() -> None:
-        await pg_service._bewaar_op_lus(kopie.collect_events())
+        await pg_service.opslag._opslaan_op_lus(kopie.collect_events(), ())
 
     with pytest.raises(IntegrityError):
         _op_de_lus(pg_service, verloren)
-    assert pg_service.repository.get(nieuw.casus_id).version == casus.version
+    assert pg_service.opslag.app.repository.get(nieuw.casus_id).version == casus.version
 
 
 def test_a_save_on_the_loop_connects_again_when_its_connection_was_cut(
@@ -127,4 +127,4 @@ def test_a_save_on_the_loop_connects_again_when_its_connection_was_cut(
 
     tweede = _op_de_lus(pg_service, afgebroken)
     assert tweede.versie == 3
-    assert pg_service.repository.get(tweede.casus_id).version == 3
+    assert pg_service.opslag.app.repository.get(tweede.casus_id).version == 3

@@ -184,7 +184,7 @@ def test_a_rebuild_gives_the_same_trail(weergaven: Weergaven) -> None:
     assert casus_trail(weergaven.opslag, "99XX", str(casus_id)) == voor
     assert gebruiker_trail(weergaven.opslag, "99XX", None, van=date(2000, 1, 1)) == per_gebruiker
     # Processing the same events again (a crash before the commit) adds nothing.
-    wijzigingen, _ = Volger(gebeurtenislog_van(weergaven.service)).lees(0, 100)
+    wijzigingen, _ = Volger(gebeurtenislog_van(weergaven.service.opslag.app)).lees(0, 100)
     with weergaven.opslag.transactie() as cur:
         Audittrail().verwerk(cur, wijzigingen)
     assert len(casus_trail(weergaven.opslag, "99XX", str(casus_id))) == len(voor)

@@ -52,7 +52,7 @@ def test_a_rebuild_equals_the_view_kept_up_to_date(weergaven: Weergaven) -> None
 
     positie = beheer.herbouw(runner, "casussen")
 
-    assert positie == weergaven.service.recorder.max_notification_id()
+    assert positie == weergaven.service.opslag.recorder.max_notification_id()
     assert casussen.lijst(weergaven.opslag, "99XX", {}, limit=100) == voor
 
 

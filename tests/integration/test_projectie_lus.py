@@ -205,7 +205,7 @@ def test_projectors_starting_together_on_a_new_schema_all_get_their_tables(
         opslag = weergave_opslag(settings)
         try:
             Projectierunner(
-                gebeurtenislog_van(weergaven.service), opslag, alle_projecties()
+                gebeurtenislog_van(weergaven.service.opslag.app), opslag, alle_projecties()
             ).installeer()
         finally:
             opslag.sluit()

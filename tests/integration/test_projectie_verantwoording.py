@@ -139,7 +139,9 @@ def test_a_school_with_enough_cases_shows_counts_and_hides_small_ones(
     # Signals are dated by the (Dutch) day they were recorded: take that day from the
     # stored event, so a run that crosses midnight still expects the right lead time.
     signaal = next(
-        e for e in weergaven.service.events.get(ids[0]) if type(e).__name__ == "SignaalGemeld"
+        e
+        for e in weergaven.service.opslag.gebeurtenissen(ids[0])
+        if type(e).__name__ == "SignaalGemeld"
     )
     gemeld_op = signaal.timestamp.astimezone(NEDERLAND).date()
     verwacht = max(0, (INBRENG - gemeld_op).days)

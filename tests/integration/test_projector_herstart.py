@@ -74,7 +74,7 @@ def _alle_rijen(opslag: Opslag) -> dict[str, list[tuple[Any, ...]]]:
 def test_a_killed_projector_resumes_and_its_views_equal_a_rebuild(settings: Settings) -> None:
     service = maak_service(settings)
     genereer(service, leerlingen=250, seed=7)
-    totaal = int(service.recorder.max_notification_id() or 0)
+    totaal = int(service.opslag.recorder.max_notification_id() or 0)
     runner = bouw_runner(settings, service)
     opslag = runner.opslag
     try:

@@ -28,7 +28,8 @@ from api.cli import app
 from application.fouten import GeenToegang
 from application.service import Zorgroute
 from domain.opdrachten import SignaalVerzoek, opdracht_voor
-from infrastructure.persistence import eventsourcing_env, postgres_doel, sqlite_pad
+from infrastructure.opslag import bouw_opslag
+from infrastructure.persistence import postgres_doel, sqlite_pad
 from infrastructure.settings import Settings
 from infrastructure.toegangslog import Toegangslog
 from infrastructure.toegangslog_keten import bereken_hash
@@ -89,9 +90,7 @@ def ingetrokken(met_sleutel: Settings) -> tuple[UUID, int]:
     """A file referred to the partner, whose consent the parents then withdrew; sealed.
     Returns the file and the log position of the withdrawal."""
     cli(met_sleutel, "installeer")
-    service = Zorgroute(
-        env=eventsourcing_env(met_sleutel), id_sleutel=met_sleutel.id_sleutel_bytes()
-    )
+    service = Zorgroute(bouw_opslag(met_sleutel), id_sleutel=met_sleutel.id_sleutel_bytes())
     try:
         cid = service.meld_signaal(
             ZORGCOORDINATOR, SignaalVerzoek.model_validate(signaal())
@@ -140,9 +139,7 @@ def test_teruggedraaide_intrekking_wordt_gemeld(
     cid, positie = ingetrokken
     trek_de_intrekking_in(met_sleutel, positie)
     # After a restart the partner reads the file again: that is the attack.
-    service = Zorgroute(
-        env=eventsourcing_env(met_sleutel), id_sleutel=met_sleutel.id_sleutel_bytes()
-    )
+    service = Zorgroute(bouw_opslag(met_sleutel), id_sleutel=met_sleutel.id_sleutel_bytes())
     try:
         assert service.lees(partner(PARTNER), cid)["casus_id"] == str(cid)
     finally:

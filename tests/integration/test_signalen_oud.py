@@ -34,8 +34,8 @@ MENTOR_3B = Gebruiker(sub="m-3b", naam="Mentor", rol="mentor", school="99XX", kl
 
 
 def _oud_opgeslagen(service: Zorgroute, cid: UUID, *gebeurtenissen: tuple[str, bytes]) -> None:
-    versie = service.repository.get(cid).version
-    service.recorder.insert_events(
+    versie = service.opslag.app.repository.get(cid).version
+    service.opslag.recorder.insert_events(
         [
             StoredEvent(cid, versie + i, f"zorgroute:{soort}", staat)
             for i, (soort, staat) in enumerate(gebeurtenissen, start=1)
@@ -51,7 +51,7 @@ def test_an_old_signal_still_moved_the_subject_and_old_feedback_reaches_the_one_
         cid = schrijver.meld_signaal(
             ZORGCOORDINATOR, SignaalVerzoek.model_validate({**signaal(), "bron": "mentor"})
         ).casus_id
-        voor = schrijver.repository.get(cid).onderwerp.klas
+        voor = schrijver.opslag.app.repository.get(cid).onderwerp.klas
         _oud_opgeslagen(
             schrijver,
             cid,
@@ -62,7 +62,7 @@ def test_an_old_signal_still_moved_the_subject_and_old_feedback_reaches_the_one_
         schrijver.close()
     service = maak_service(settings)  # fresh: nothing of the file in its memory
     try:
-        casus = service.repository.get(cid)
+        casus = service.opslag.app.repository.get(cid)
         assert voor != "3B"
         assert (casus.onderwerp.klas, casus.onderwerp.afdeling, casus.onderwerp.leerjaar) == (
             "3B",
@@ -81,7 +81,7 @@ def test_an_old_signal_still_moved_the_subject_and_old_feedback_reaches_the_one_
             SignaalOpDossierVerzoek.model_validate({**signaal(), "onderwerp": None}),
             casus_id=cid,
         )
-        assert service.repository.get(cid).onderwerp.klas == "3B"
+        assert service.opslag.app.repository.get(cid).onderwerp.klas == "3B"
     finally:
         service.close()
 

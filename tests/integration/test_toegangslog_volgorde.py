@@ -14,7 +14,7 @@ import pytest
 from application.service import Zorgroute
 from application.toegangslog import ToegangslogOnbeschikbaar, Toegangsregel
 from domain.opdrachten import SignaalVerzoek
-from infrastructure.persistence import eventsourcing_env
+from infrastructure.opslag import bouw_opslag
 from infrastructure.settings import Settings
 from tests.integration.conftest import ZORGCOORDINATOR, signaal
 
@@ -51,7 +51,7 @@ def logboek() -> Logboek:
 @pytest.fixture
 def service(settings: Settings, logboek: Logboek) -> Iterator[Zorgroute]:
     app = Zorgroute(
-        env=eventsourcing_env(settings), id_sleutel=settings.id_sleutel_bytes(), toegangslog=logboek
+        bouw_opslag(settings), id_sleutel=settings.id_sleutel_bytes(), toegangslog=logboek
     )
     try:
         yield app

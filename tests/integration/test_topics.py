@@ -25,6 +25,7 @@ from application.idempotentie import IdempotentieSleutel
 from application.service import Zorgroute
 from domain.casus import Casus
 from domain.opdrachten import SignaalOpDossierVerzoek, SignaalVerzoek, opdracht_voor
+from infrastructure.opslag import Eventsourcingopslag
 from infrastructure.persistence import eventsourcing_env
 from infrastructure.settings import Settings
 from infrastructure.transcoding import OrjsonTranscoder, PydanticMapper
@@ -179,7 +180,7 @@ def opgeslagen(settings: Settings) -> Iterator[tuple[dict[str, str], bytes, UUID
     """A database holding one file through every event; yields env, key, id and its view."""
     env = eventsourcing_env(settings)
     sleutel = settings.id_sleutel.get_secret_value().encode()  # type: ignore[union-attr]
-    app = Zorgroute(env=env, id_sleutel=sleutel)
+    app = Zorgroute(Eventsourcingopslag(env), id_sleutel=sleutel)
     try:
         casus_id = _heel_traject(app)
         yield env, sleutel, casus_id, app.lees(ZOCO, casus_id)
@@ -191,9 +192,9 @@ def test_stored_topics_are_exactly_the_explicit_topics(
     opgeslagen: tuple[dict[str, str], bytes, UUID, dict[str, Any]],
 ) -> None:
     env, sleutel, casus_id, _ = opgeslagen
-    app = Zorgroute(env=env, id_sleutel=sleutel)
+    app = Zorgroute(Eventsourcingopslag(env), id_sleutel=sleutel)
     try:
-        notificaties = app.recorder.select_notifications(start=1, limit=1000)
+        notificaties = app.opslag.recorder.select_notifications(start=1, limit=1000)
         toegestaan = {k.TOPIC for k in GEBEURTENISKLASSEN}  # type: ignore[attr-defined]
         topics = [n.topic for n in notificaties]
         assert set(topics) <= toegestaan

@@ -22,6 +22,7 @@ import pytest
 from application.resultaat import Resultaat
 from application.service import Zorgroute
 from domain.opdrachten import SignaalVerzoek, opdracht_voor
+from infrastructure.opslag import Eventsourcingopslag
 from infrastructure.persistence import eventsourcing_env, postgres_doel
 from infrastructure.settings import Settings
 from tests.integration.conftest import GESPREK, LEERLING, MENTOR, maak_service, signaal
@@ -69,7 +70,7 @@ def _op_de_lus(service: Zorgroute, dossiers: list[UUID]) -> list[Resultaat]:
     """One conversation per file, together on the loop (so in one group's save)."""
 
     async def samen() -> list[Resultaat]:
-        await service.open_op_lus()
+        await service.opslag.open_op_lus()
         try:
             opdrachten = [
                 service.asynchroon(
@@ -79,7 +80,7 @@ def _op_de_lus(service: Zorgroute, dossiers: list[UUID]) -> list[Resultaat]:
             ]
             return await asyncio.wait_for(asyncio.gather(*opdrachten), GRENS)
         finally:
-            await service.sluit_op_lus()
+            await service.opslag.sluit_op_lus()
 
     return asyncio.run(samen())
 
@@ -120,10 +121,10 @@ def test_a_lost_reply_to_a_committed_save_stores_each_command_once(
 
     posities = {
         (n.originator_id, n.originator_version): n.id
-        for n in service.recorder.select_notifications(start=1, limit=1000)
+        for n in service.opslag.recorder.select_notifications(start=1, limit=1000)
     }
     for casus_id, antwoord, later in zip(dossiers, antwoorden, daarna, strict=True):
-        opgeslagen = service.recorder.select_events(casus_id)
+        opgeslagen = service.opslag.recorder.select_events(casus_id)
         assert [e.originator_version for e in opgeslagen] == [1, 2, 3, 4]
         assert [e.topic for e in opgeslagen].count("zorgroute:GesprekGevoerd") == 2
         # The answer the command would have given had the reply arrived.
@@ -139,14 +140,14 @@ def test_a_database_of_before_the_key_table_gets_it_at_start_and_works_without_i
     doel = postgres_doel(settings.database_url)
     service = maak_service(settings)
     casus_id = service.meld_signaal(MENTOR, SignaalVerzoek.model_validate(signaal())).casus_id
-    tabel = f"{doel.schema or 'public'}.{service.recorder.events_table_name}_verzoeken"  # type: ignore[attr-defined]
+    tabel = f"{doel.schema or 'public'}.{service.opslag.recorder.events_table_name}_verzoeken"  # type: ignore[attr-defined]
     service.close()
     with psycopg.connect(**doel.verbinding(), autocommit=True) as beheer:
         beheer.execute(f"DROP TABLE {tabel}")  # as a database written before it
 
         # Started by a role that creates no tables: commands work, without keys.
         env = eventsourcing_env(settings) | {"CREATE_TABLE": "n"}
-        zonder = Zorgroute(env=env, id_sleutel=settings.id_sleutel_bytes())
+        zonder = Zorgroute(Eventsourcingopslag(env), id_sleutel=settings.id_sleutel_bytes())
         try:
             assert zonder.handel(MENTOR, casus_id, opdracht_voor("gesprekken", GESPREK)).versie == 3
         finally:

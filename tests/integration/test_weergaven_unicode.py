@@ -205,7 +205,7 @@ def voer_uit(service: Zorgroute, wie: Gebruiker, stappen: list[tuple[str, dict[s
     casus_id = None
     opgeslagen = 0
     for handeling, gegevens in stappen:
-        voor = service.recorder.max_notification_id() or 0
+        voor = service.opslag.recorder.max_notification_id() or 0
         try:
             if handeling == "signalen":
                 signaal = _ongecontroleerd(SignaalOpDossierVerzoek, gegevens)
@@ -216,14 +216,14 @@ def voer_uit(service: Zorgroute, wie: Gebruiker, stappen: list[tuple[str, dict[s
                 opdracht = _ongecontroleerd(PER_SEGMENT[handeling], gegevens)
                 resultaat = service.handel(wie, casus_id, opdracht)
         except DomeinFout:
-            assert (service.recorder.max_notification_id() or 0) == voor
+            assert (service.opslag.recorder.max_notification_id() or 0) == voor
             continue
         except (TypeError, ValueError):
             if not (
                 _bevat_surrogaat(gegevens) or _bevat_surrogaat([wie.sub, wie.naam, wie.school])
             ):
                 raise
-            assert (service.recorder.max_notification_id() or 0) == voor
+            assert (service.opslag.recorder.max_notification_id() or 0) == voor
             continue
         casus_id = resultaat.casus_id
         opgeslagen += 1

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from application.groepscommit import GroepsCommit
+from infrastructure.opslag.groepscommit import GroepsCommit
 
 
 class Opslag:
@@ -25,7 +26,8 @@ class Opslag:
         self.binnen = threading.Event()
         self.weigeren: BaseException | None = None
 
-    def __call__(self, *gebeurtenissen: str) -> list[Any]:
+    def __call__(self, rij: Sequence[str], sleutels: Any = ()) -> list[Any]:
+        gebeurtenissen = tuple(rij)
         self.binnen.set()
         self.vasthouden.wait(5)
         self.aanroepen.append(gebeurtenissen)
@@ -142,7 +144,8 @@ def test_a_leader_returns_after_its_own_group_and_hands_the_lead_on() -> None:
     binnen = [threading.Event(), threading.Event()]
     aanroepen: list[tuple[str, ...]] = []
 
-    def opslaan(*gebeurtenissen: str) -> list[str]:
+    def opslaan(rij: Sequence[str], sleutels: Any = ()) -> list[str]:
+        gebeurtenissen = tuple(rij)
         nummer = len(aanroepen)
         aanroepen.append(gebeurtenissen)
         binnen[nummer].set()
@@ -179,7 +182,8 @@ def test_a_leader_returns_after_its_own_group_and_hands_the_lead_on() -> None:
 def test_a_command_from_the_event_loop_is_stored_off_the_loop() -> None:
     draden: list[threading.Thread] = []
 
-    def opslaan(*gebeurtenissen: str) -> list[str]:
+    def opslaan(rij: Sequence[str], sleutels: Any = ()) -> list[str]:
+        gebeurtenissen = tuple(rij)
         draden.append(threading.current_thread())
         return [f"opname:{g}" for g in gebeurtenissen]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from application.groepscommit import GroepsCommit
+from infrastructure.opslag.groepscommit import GroepsCommit
 from tests.unit.test_groepscommit import Opslag
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from application import groepscommit as gc
+from infrastructure.opslag import groepscommit as gc
 from tests.unit.test_groepscommit import Opslag
 from tests.unit.test_groepscommit_op_lus import OpslagOpLus
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from application.stappen import Bewaar, Blokkerend, Stappen, Wacht, voer_uit, voer_uit_async
+from application.poorten import Bewaar, Blokkerend, Stappen, Wacht
+from infrastructure.opslag.stappen import voer_uit, voer_uit_async
 
 
 class Mislukt(Exception):

@@ -1,4 +1,4 @@
-"""A request to the group commit (application/groepscommit.py) and how its outcome
+"""A request to the group commit (infrastructure/opslag/groepscommit.py) and how its outcome
 reaches the caller: a thread is woken, a loop gets it as a future resolved on that loop."""
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Recording
-
 
 @dataclass(eq=False)
 class Verzoek:
@@ -20,9 +18,9 @@ class Verzoek:
     # Request keys stored in the same transaction (`Bewaar.sleutels`).
     sleutels: Sequence[UUID] = ()
     # For a request from an event loop: resolved there instead of waking a thread.
-    toekomst: asyncio.Future[list[Recording[Any]]] | None = None
+    toekomst: asyncio.Future[list[int]] | None = None
     klaar: bool = False
-    opnames: list[Recording[Any]] | None = None
+    posities: list[int] | None = None
     fout: BaseException | None = None
     # A thread's request: set when it is done, or when it is made the next leader (then
     # not `klaar`). None for a loop's request, which never waits on it.
@@ -40,7 +38,7 @@ class Verzoek:
         if self.fout is not None:
             toekomst.set_exception(self.fout)
         else:
-            toekomst.set_result(self.opnames or [])
+            toekomst.set_result(self.posities or [])
 
 
 def rond_af(groep: Sequence[Verzoek]) -> None:
@@ -63,7 +61,7 @@ def rond_af(groep: Sequence[Verzoek]) -> None:
 def afgebroken(groep: Sequence[Verzoek]) -> None:
     # Whatever happened while storing, nobody is left waiting forever.
     for verzoek in groep:
-        if verzoek.opnames is None and verzoek.fout is None:
+        if verzoek.posities is None and verzoek.fout is None:
             verzoek.fout = RuntimeError("groepscommit afgebroken")
 
 

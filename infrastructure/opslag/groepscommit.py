@@ -28,26 +28,24 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import IntegrityError
 
-from application.groepscommit_verzoek import Verzoek, afgebroken, rond_af
-from application.stappen import Bewaar, Stappen, voer_uit, voer_uit_async
+from application.poorten import Bewaar, OpslagGesloten, Stappen
+from infrastructure.opslag.stappen import voer_uit, voer_uit_async
+from infrastructure.opslag.verzoek import Verzoek, afgebroken, rond_af
 
-Opslaan = Callable[..., list[Recording[Any]]]
-OpslaanOpLus = Callable[[Sequence[Any], Sequence[UUID]], Awaitable[list[Recording[Any]]]]
+# A save of events (and request keys) in one transaction: each event's log position.
+Opslaan = Callable[[Sequence[Any], Sequence[UUID]], list[int]]
+OpslaanOpLus = Callable[[Sequence[Any], Sequence[UUID]], Awaitable[list[int]]]
 # How long `sluit` waits for the saves in progress and queued (seconds).
 SLUITTIJD = 30.0
-
-
-class OpslagGesloten(Exception):
-    """The service is stopping: nothing of this request was stored."""
 
 
 class GroepsCommit:
     """Stores lists of domain events; concurrent callers share one transaction.
 
-    `opslaan` is the application's `save` (it accepts domain events as well as
-    aggregates, and request keys as `verzoeken=`). `max_groep` bounds one transaction, so
+    `opslaan` stores domain events and request keys in one transaction and answers
+    each event's log position (infrastructure/opslag/adapter.py). `max_groep` bounds one transaction, so
     a burst cannot hold the table lock for long. A leader stores one group, its own, and
     hands the lead to the first request still waiting (or, if that one came from an event
     loop, to the writer thread): no request waits for more than the group before it.
@@ -72,10 +70,8 @@ class GroepsCommit:
         self.transacties = 0
         self.opdrachten = 0
 
-    def bewaar(
-        self, gebeurtenissen: Sequence[Any], sleutels: Sequence[UUID] = ()
-    ) -> list[Recording[Any]]:
-        """Store the events of one command; returns their recordings, or raises what
+    def bewaar(self, gebeurtenissen: Sequence[Any], sleutels: Sequence[UUID] = ()) -> list[int]:
+        """Store the events of one command; returns their log positions, or raises what
         storing them alone would have raised (IntegrityError on a lost race)."""
         verzoek = Verzoek(gebeurtenissen, sleutels)
         if not self._sluit_aan(verzoek):
@@ -85,12 +81,12 @@ class GroepsCommit:
             self._leid()
         if verzoek.fout is not None:
             raise verzoek.fout
-        assert verzoek.opnames is not None
-        return verzoek.opnames
+        assert verzoek.posities is not None
+        return verzoek.posities
 
     async def bewaar_async(
         self, gebeurtenissen: Sequence[Any], sleutels: Sequence[UUID] = ()
-    ) -> list[Recording[Any]]:
+    ) -> list[int]:
         """`bewaar` for a caller on an event loop: awaits, never blocks the loop."""
         lus = asyncio.get_running_loop()
         verzoek = Verzoek(gebeurtenissen, sleutels, toekomst=lus.create_future())
@@ -104,7 +100,7 @@ class GroepsCommit:
             self._laat_schrijver_leiden()
         return await self._uitkomst(verzoek)
 
-    async def _uitkomst(self, verzoek: Verzoek) -> list[Recording[Any]]:
+    async def _uitkomst(self, verzoek: Verzoek) -> list[int]:
         """What became of the request. A caller cancelled while its save is under way is
         not told "failed" before anyone knows: it gets the save's real outcome (after an
         IntegrityError the command checks its own key), and the cancellation is dropped."""
@@ -115,25 +111,25 @@ class GroepsCommit:
             try:
                 # Not shielded (that costs every command): a cancellation cancels this
                 # future, and the outcome then comes in a new one or is already here.
-                opnames = await toekomst
+                posities = await toekomst
                 break
             except asyncio.CancelledError:
                 if self._trek_terug(verzoek):
                     raise  # not yet taken into a save: nothing of it is stored
                 geannuleerd += 1
                 if toekomst.cancelled():
-                    if verzoek.opnames is not None or verzoek.fout is not None:
-                        opnames = None  # decided already: read below
+                    if verzoek.posities is not None or verzoek.fout is not None:
+                        posities = None  # decided already: read below
                         break
                     verzoek.toekomst = asyncio.get_running_loop().create_future()
         if geannuleerd and (taak := asyncio.current_task()) is not None:
             for _ in range(geannuleerd):
                 taak.uncancel()
-        if opnames is None:
+        if posities is None:
             if verzoek.fout is not None:
                 raise verzoek.fout
-            opnames = verzoek.opnames or []
-        return opnames
+            posities = verzoek.posities or []
+        return posities
 
     def _trek_terug(self, verzoek: Verzoek) -> bool:
         """Take a request that no save has taken yet out of its queue."""
@@ -235,18 +231,11 @@ class GroepsCommit:
             groep = self._wachtrij[: self._max_groep]
             del self._wachtrij[: self._max_groep]
         try:
-            voer_uit(self._groep_stappen(groep), self._opslaan_in_draad)
+            voer_uit(self._groep_stappen(groep), self._opslaan)
         finally:
             afgebroken(groep)
             rond_af(groep)
             self._geef_door()
-
-    def _opslaan_in_draad(
-        self, gebeurtenissen: Sequence[Any], sleutels: Sequence[UUID]
-    ) -> list[Recording[Any]]:
-        if sleutels:
-            return self._opslaan(*gebeurtenissen, verzoeken=sleutels)
-        return self._opslaan(*gebeurtenissen)
 
     def _geef_door(self) -> None:
         with self._slot:
@@ -261,11 +250,12 @@ class GroepsCommit:
         self._laat_schrijver_leiden()
 
     def _groep_stappen(self, groep: list[Verzoek]) -> Stappen[None]:
-        """A group stored as steps (application/stappen.py), so that the writer thread and
-        the event loop store it alike: in one save, or one by one after a conflict."""
+        """A group stored as steps (application/poorten.py; here a `Bewaar` answers each
+        event's position), so that the writer thread and the event loop store it alike:
+        in one save, or one by one after a conflict."""
         if len(groep) > 1:
             try:
-                opnames = yield Bewaar(
+                posities = yield Bewaar(
                     [g for v in groep for g in v.gebeurtenissen],
                     [s for v in groep for s in v.sleutels],
                 )
@@ -278,22 +268,22 @@ class GroepsCommit:
                     verzoek.fout = fout
                 return
             else:
-                self._verdeel(groep, opnames)
+                self._verdeel(groep, posities)
                 return
         for verzoek in groep:
             try:
-                verzoek.opnames = yield Bewaar(verzoek.gebeurtenissen, verzoek.sleutels)
+                verzoek.posities = yield Bewaar(verzoek.gebeurtenissen, verzoek.sleutels)
             except Exception as fout:
                 verzoek.fout = fout
             self.transacties += 1
             self.opdrachten += 1
 
-    def _verdeel(self, groep: list[Verzoek], opnames: list[Recording[Any]]) -> None:
-        # Recordings come back in the order the events went in.
+    def _verdeel(self, groep: list[Verzoek], posities: list[int]) -> None:
+        # Positions come back in the order the events went in.
         begin = 0
         for verzoek in groep:
             einde = begin + len(verzoek.gebeurtenissen)
-            verzoek.opnames = opnames[begin:einde]
+            verzoek.posities = posities[begin:einde]
             begin = einde
         self.transacties += 1
         self.opdrachten += len(groep)
