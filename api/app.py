@@ -203,10 +203,10 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
                 wacht.start()
                 stoppen.callback(wacht.stop)
                 app.state.databasewacht = wacht
-            # What exists now (FastAPI's and pydantic's ~1 200 validators, the routes)
-            # lives as long as the process: out of the collector's sight, so that a full
-            # collection (otherwise 60-80 ms, every few dozen larger reads) walks only
-            # request garbage.
+            # What exists now (FastAPI's and pydantic's validators, the routes) lives as
+            # long as the process: out of the collector's sight, so that a full collection
+            # (a pause every few dozen larger reads, bench/README.md) walks only request
+            # garbage.
             gc.collect()
             gc.freeze()
             stoppen.callback(gc.unfreeze)
@@ -224,7 +224,7 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
         swagger_ui_oauth2_redirect_url=None,
         # FastAPI's own OpenTelemetry hooks off: its logs would carry validation errors,
         # which quote the input (a pupil's name, the free text), and no tracer or meter
-        # is set up here anyway; checking that on every request was ~1 % of a command.
+        # is set up here anyway; checking that on every request costs each command too.
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
         openapi_tags=[
             {"name": "signalen", "description": "Zorgen melden / report concerns"},
@@ -245,12 +245,13 @@ def create_app(settings: Settings | None = None, service: Zorgroute | None = Non
     app.add_exception_handler(NietGereed, _niet_gereed)
     app.add_exception_handler(NogNietBijgewerkt, _nog_niet_bijgewerkt)
 
-    # FastAPI tries the routes in this order, each included router twice for the one that
-    # matches (once to find it, once inside it): the commands, the bulk of the requests,
-    # come first; the probes, a few a minute, last.
+    # FastAPI tries the routes in this order. The commands, the bulk of the requests, are
+    # the app's own routes and come first: an included router is tried twice for the one
+    # that matches (once to find it, once inside it), a route of the app once. The
+    # probes, a few a minute, come last.
+    for router in (signalen.router, commandos.router):
+        app.router.routes.extend(router.routes)
     for router in (
-        signalen.router,
-        commandos.router,
         overzichten.router,
         casussen.router,
         audit.router,

@@ -1,7 +1,7 @@
 """Dependencies of the routes, as `Annotated` aliases (the FastAPI template's style).
 
 Dependencies that never block are `async def`: FastAPI runs a plain `def` dependency in
-the thread pool, and those hand-offs were a fifth of a command's CPU (bench/README.md).
+the thread pool, and those hand-offs cost each request dearly (bench/README.md).
 Only what waits (`wacht_op`) and the read endpoints, which call the blocking service,
 stay plain functions. What a command takes from its request is in `api/opdracht.py`.
 """

@@ -73,9 +73,9 @@ def _plaats(fout: BaseException) -> list[str]:
     ]
 
 
-# On every answer, errors and the command routes' short way included (this layer sees
-# them all): care data is not for caches, and an API answer is never a page to render,
-# frame or refer from. A response with its own (the docs page's CSP) keeps its own.
+# On every answer, errors included (this layer sees them all): care data is not for
+# caches, and an API answer is never a page to render, frame or refer from. A response
+# with its own (the docs page's CSP) keeps its own.
 VEILIGHEIDSKOPPEN: tuple[tuple[bytes, bytes], ...] = (
     (b"cache-control", b"no-store"),
     (b"x-content-type-options", b"nosniff"),

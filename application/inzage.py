@@ -52,13 +52,6 @@ class Poortwachter:
 
     # ---- decisions -------------------------------------------------------------------
 
-    def lezen(
-        self, g: Gebruiker, casus: Casus, bron: Bron | None, object: str = "casus"
-    ) -> DossierFeiten:
-        feiten, bevestig = self.lezen_vooraf(g, casus, bron, object)
-        bevestig()
-        return feiten
-
     def lezen_vooraf(
         self, g: Gebruiker, casus: Casus, bron: Bron | None, object: str = "casus"
     ) -> tuple[DossierFeiten, Callable[[], None]]:

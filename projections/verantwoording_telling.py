@@ -3,8 +3,8 @@
 The report needs, per school, how many files reached each level while open in the
 school year, and per cell how many facts and how many distinct files (the contributors
 the suppression rules look at). Reading every fact and every level change of a school
-year into Python to count them took most of a second at 1 M events; the database
-counts them in a few tens of milliseconds and hands back a few dozen rows.
+year into Python to count them is slow on a large log; the database counts them and
+hands back a few dozen rows.
 """
 
 from __future__ import annotations
