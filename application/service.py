@@ -22,7 +22,7 @@ from application.zicht import feiten_van, feiten_van_nieuw
 from domain.casus import Casus, op_klok
 from domain.identiteit import casus_id_voor
 from domain.invoer import Verzoek
-from domain.opdrachten import SIGNAAL, SignaalOpDossierVerzoek
+from domain.opdrachten import SignaalOpDossierVerzoek
 
 NEDERLAND = ZoneInfo("Europe/Amsterdam")
 
@@ -55,22 +55,34 @@ class Zorgroute(Wijzigen, Lezen):
     def vandaag(self) -> date:
         return self._klok().astimezone(NEDERLAND).date()
 
-    def _wijzig(
+    def _voer_uit(
         self,
         gebruiker: Gebruiker,
         casus_id: UUID,
+        verzoek: Verzoek,
         actie: Callable[[Casus | None], Casus],
         **opties: Any,
     ) -> Stappen[Resultaat]:
-        """Every command's events carry the time of the service's clock, as its "today"
-        does (the demo seed records its history through a clock it moves)."""
+        """The one path of every command (`Wijzigen._wijzig`), its request known by its
+        declaration's segment, the file and the input (an idempotency key's fingerprint).
+        Its events carry the time of the service's clock, as its "today" does (the demo
+        seed records its history through a clock it moves)."""
 
         def op_eigen_klok(casus: Casus | None) -> Casus:
             # Only around the domain call: the steps between may run in another context.
             with op_klok(self._klok):
                 return actie(casus)
 
-        return (yield from super()._wijzig(gebruiker, casus_id, op_eigen_klok, **opties))
+        return (
+            yield from self._wijzig(
+                gebruiker,
+                casus_id,
+                op_eigen_klok,
+                verzoek=(verzoek.verklaring.segment, str(casus_id), verzoek.gegevens()),
+                status=(201, 201),
+                **opties,
+            )
+        )
 
     # ---- commands ----------------------------------------------------------------------
 
@@ -122,14 +134,13 @@ class Zorgroute(Wijzigen, Lezen):
             return casus
 
         return (
-            yield from self._wijzig(
+            yield from self._voer_uit(
                 gebruiker,
                 casus_id,
+                verzoek,
                 actie,
-                verzoek=(SIGNAAL.segment, str(casus_id), verzoek.gegevens()),
                 verwachte_versie=verwachte_versie,
                 idempotentie_sleutel=idempotentie_sleutel,
-                status=(201, 201),
                 bron=bron,
                 feiten_nieuw=feiten_van_nieuw(school, onderwerp) if onderwerp else None,
             )
@@ -174,14 +185,13 @@ class Zorgroute(Wijzigen, Lezen):
             return casus
 
         return (
-            yield from self._wijzig(
+            yield from self._voer_uit(
                 gebruiker,
                 casus_id,
+                verzoek,
                 actie,
-                verzoek=(verzoek.verklaring.segment, str(casus_id), verzoek.gegevens()),
                 verwachte_versie=verwachte_versie,
                 idempotentie_sleutel=idempotentie_sleutel,
-                status=(201, 201),
                 bron=bron,
             )
         )
