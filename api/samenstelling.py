@@ -20,7 +20,7 @@ from infrastructure.opslag import Eventsourcingopslag, bouw_opslag
 from infrastructure.persistence import postgres_doel, sqlite_pad
 from infrastructure.pg_recorder import TABELLEN_SLOT
 from infrastructure.settings import Settings
-from infrastructure.sqlite_wal import open_wal
+from infrastructure.sqlite_wal import WalPerDraad
 from infrastructure.toegangslog import Toegangslog
 from infrastructure.verzegelen import zegel_draad
 from projections.opslag import Opslag
@@ -126,7 +126,7 @@ def weergave_opslag(settings: Settings) -> Opslag:
         pad = Path(sqlite_pad(settings.database_url))
         weergaven = pad.with_name(pad.stem + ".weergaven" + (pad.suffix or ".sqlite"))
         # Views can be rebuilt from the events, so NORMAL durability is enough here.
-        return Opslag(dialect="sqlite", sqlite=partial(open_wal, str(weergaven)))
+        return Opslag(dialect="sqlite", sqlite=partial(WalPerDraad, str(weergaven)))
     return Opslag(
         dialect="postgres",
         postgres=postgres_verbinding(settings),

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import psycopg
 import psycopg_pool
@@ -164,11 +164,20 @@ class Cursor:
         return int(self._ruw.rowcount)
 
 
+class SqliteVerbindingen(Protocol):
+    """One connection per thread to the views' SQLite file (in autocommit mode, rows as
+    `sqlite3.Row`: callers BEGIN themselves), all closed by `sluit`."""
+
+    def verbinding(self) -> sqlite3.Connection: ...
+
+    def sluit(self) -> None: ...
+
+
 class Opslag:
     """Connections for the views; one per thread on SQLite, a pool on PostgreSQL.
 
-    `sqlite`: opens a connection to the views' SQLite file (in autocommit mode, rows as
-    `sqlite3.Row`: callers BEGIN themselves). `postgres`: psycopg's connection arguments.
+    `sqlite`: makes the per-thread connections to the views' SQLite file (called once;
+    `SqliteVerbindingen`). `postgres`: psycopg's connection arguments.
     `tabellen_slot`: the SQL expression of the advisory lock held by whoever creates
     tables at start-up (see `ddl`)."""
 
@@ -176,7 +185,7 @@ class Opslag:
         self,
         *,
         dialect: Dialect,
-        sqlite: Callable[[], sqlite3.Connection] | None = None,
+        sqlite: Callable[[], SqliteVerbindingen] | None = None,
         postgres: dict[str, Any] | None = None,
         schema: str | None = None,
         pool_grootte: int = 5,
@@ -188,10 +197,8 @@ class Opslag:
             pool_grootte=pool_grootte, tabellen_slot=tabellen_slot,
         )  # fmt: skip
         self.dialect: Dialect = dialect
-        self._open_sqlite = sqlite
+        self._sqlite_verbindingen = sqlite() if sqlite is not None else None
         self._tabellen_slot = tabellen_slot
-        self._lokaal = threading.local()
-        self._alle_sqlite: list[sqlite3.Connection] = []
         self._slot = threading.Lock()
         self._pool: ConnectionPool | None = None
         self._postgres = postgres or {}
@@ -201,14 +208,8 @@ class Opslag:
     # ---- connections -----------------------------------------------------------------
 
     def _sqlite(self) -> sqlite3.Connection:
-        verbinding: sqlite3.Connection | None = getattr(self._lokaal, "verbinding", None)
-        if verbinding is None:
-            assert self._open_sqlite is not None
-            verbinding = self._open_sqlite()
-            self._lokaal.verbinding = verbinding
-            with self._slot:
-                self._alle_sqlite.append(verbinding)
-        return verbinding
+        assert self._sqlite_verbindingen is not None
+        return self._sqlite_verbindingen.verbinding()
 
     def _pg_pool(self) -> ConnectionPool:
         if self._pool is None:
@@ -289,11 +290,9 @@ class Opslag:
         return partial(Opslag, **self._instellingen)
 
     def sluit(self) -> None:
+        if self._sqlite_verbindingen is not None:
+            self._sqlite_verbindingen.sluit()
         with self._slot:
-            for verbinding in self._alle_sqlite:
-                with contextlib.suppress(Exception):
-                    verbinding.close()
-            self._alle_sqlite.clear()
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
