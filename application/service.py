@@ -79,7 +79,6 @@ class Zorgroute(Wijzigen, Lezen):
                 casus_id,
                 op_eigen_klok,
                 verzoek=(verzoek.verklaring.segment, str(casus_id), verzoek.gegevens()),
-                status=(201, 201),
                 **opties,
             )
         )

@@ -78,7 +78,6 @@ class Wijzigen:
         verzoek: tuple[Any, ...],
         verwachte_versie: int | None,
         idempotentie_sleutel: str | None,
-        status: tuple[int, int],
         bron: Bron | None,
         feiten_nieuw: DossierFeiten | None = None,
     ) -> Stappen[Resultaat]:
@@ -143,7 +142,7 @@ class Wijzigen:
                 casus.id,
                 casus.version,
                 nieuw,
-                status[0 if nieuw else 1],
+                201,
                 toon_versie=ziet_versie(gebruiker, feiten_van(casus)),
             )
             te_bewaren: list[Any] = [casus]

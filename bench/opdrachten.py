@@ -23,7 +23,7 @@ import httpx
 import psycopg
 
 from bench.gemeenschappelijk import argumenten, schema_van, settings_voor
-from bench.profiel import neem_op, samenvatting
+from bench.profiel import profileer, samenvatting
 from infrastructure.auth import maak_token
 from infrastructure.persistence import postgres_doel
 
@@ -201,7 +201,7 @@ def opdrachten(
             log_voor = _logpositie(settings.database_url)
             pg_voor = _postgres_cpu()  # after the query above: its backend is gone again
             last_voor = resource.getrusage(resource.RUSAGE_CHILDREN)
-            opnames = _profileer(profiel, aantal, seconden, api=api.pid, projector=projector.pid)
+            opnames = profileer(profiel, aantal, seconden, api=api.pid, projector=projector.pid)
             last = subprocess.run(
                 [sys.executable, "-m", "bench.last", "--url", url, "--token", token,
                  "--clients", str(aantal), "--seconden", str(seconden)],
@@ -246,29 +246,6 @@ def opdrachten(
             proces.wait(timeout=30)
         shutil.rmtree(logmap, ignore_errors=True)
     return uitkomsten
-
-
-# Seconds the load generator may take to start sending (a new interpreter and its imports).
-_OPSTART = 3.0
-
-
-def _profileer(
-    map_: Path | None, clients: int, seconden: float, **pids: int
-) -> list[tuple[subprocess.Popen[bytes], Path]]:
-    """py-spy on each process for the whole load (bench.profiel). It starts with the
-    load generator, whose start-up takes a while on a busy machine: a recording as long
-    as the load alone could end before the first command (no samples: only a thread
-    holding the GIL is sampled, so the idle seconds around the load add hardly any)."""
-    if map_ is None:
-        return []
-    map_.mkdir(parents=True, exist_ok=True)
-    opnames = []
-    for naam, pid in pids.items():
-        raw = map_ / f"{naam}-{clients}.raw"
-        opname = neem_op(pid, seconden + _OPSTART, raw)
-        if opname is not None:
-            opnames.append((opname, raw))
-    return opnames
 
 
 def main() -> None:

@@ -44,6 +44,29 @@ def neem_op(pid: int, seconden: float, uit: Path) -> subprocess.Popen[bytes] | N
     )  # fmt: skip
 
 
+# Seconds the load generator may take to start sending (a new interpreter and its imports).
+_OPSTART = 3.0
+
+
+def profileer(
+    map_: Path | None, clients: int, seconden: float, **pids: int
+) -> list[tuple[subprocess.Popen[bytes], Path]]:
+    """py-spy on each process for the whole load (bench.profiel). It starts with the
+    load generator, whose start-up takes a while on a busy machine: a recording as long
+    as the load alone could end before the first command (no samples: only a thread
+    holding the GIL is sampled, so the idle seconds around the load add hardly any)."""
+    if map_ is None:
+        return []
+    map_.mkdir(parents=True, exist_ok=True)
+    opnames = []
+    for naam, pid in pids.items():
+        raw = map_ / f"{naam}-{clients}.raw"
+        opname = neem_op(pid, seconden + _OPSTART, raw)
+        if opname is not None:
+            opnames.append((opname, raw))
+    return opnames
+
+
 def samenvatting(raw: Path, aantal: int = 40) -> str:
     """Inclusive and self share per function (file and name, not line) of a raw profile."""
     inclusief: Counter[str] = Counter()

@@ -19,7 +19,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["signalen"])
 
 def beantwoord(request: Request, resultaat: Resultaat) -> Response:
     """The service's own answer (so a field it adds, e.g. `positie`, reaches the client)
-    with its status (201 new / 200 existing), and the file's ETag and Location.
+    with its status (201), and the file's ETag and Location.
 
     Written here as JSON, not through `response_model`, which would validate the answer
     again; the routes still declare `CommandoAntwoord`, and tests/e2e hold the answers
