@@ -17,7 +17,7 @@ from uuid import UUID, uuid5
 import orjson
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate, event
 
-from domain.casus import DomainEvent
+from domain.klok import DomainEvent
 
 _NAAMRUIMTE = UUID("6f1c3b0e-2d1a-4c59-9a43-5d8f0e6b7c21")
 

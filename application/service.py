@@ -19,9 +19,10 @@ from application.toegang import ziet_naam, ziet_versie
 from application.toegangslog import Bron, Toegangslogboek
 from application.wijzigen import Wijzigen, in_draad
 from application.zicht import feiten_van, feiten_van_nieuw
-from domain.casus import Casus, op_klok
+from domain.casus import Casus
 from domain.identiteit import casus_id_voor
 from domain.invoer import Verzoek
+from domain.klok import op_klok
 from domain.opdrachten import SignaalOpDossierVerzoek
 
 NEDERLAND = ZoneInfo("Europe/Amsterdam")

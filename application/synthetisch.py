@@ -3,7 +3,7 @@
 Every file is built with the domain's own commands (so every rule holds) and saved
 through the application's own mapper, many files per `save()` call. Events are
 recorded *as if* at their business date: the generator hands the events its own clock
-(`domain.casus.op_klok`), so trends and lead times look like a real school's year.
+(`domain.klok.op_klok`), so trends and lead times look like a real school's year.
 Never used by the service itself.
 """
 
@@ -16,9 +16,10 @@ from typing import Any
 
 from application.poorten import Bewaar, Stappen
 from application.service import Zorgroute
-from domain.casus import Casus, op_klok
+from domain.casus import Casus
 from domain.identiteit import casus_id_voor
 from domain.invoer import Verzoek
+from domain.klok import op_klok
 from domain.opdrachten import SignaalOpDossierVerzoek
 from domain.verklaring import UITVOERING
 from domain.waarden import Actor, Onderwerp

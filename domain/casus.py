@@ -7,24 +7,15 @@ replaying the stored events rebuilds exactly the same file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.domain import (
-    Aggregate,
-    CanInitAggregate,
-    CanMutateAggregate,
-    datetime_now_with_tzinfo,
-    event,
-)
-from pydantic import BaseModel, ConfigDict
+from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate, event
 
 from domain import gebeurtenissen as g
 from domain.commandos import Commandos
+from domain.klok import DomainEvent
 from domain.regels import niveau_index
 from domain.waarden import (
     OPP,
@@ -42,35 +33,6 @@ from domain.waarden import (
 )
 
 BESPREEKTERMIJN = timedelta(days=28)
-
-# The clock that stamps the events triggered now: the service's during a command, a
-# data generator's while it records history; otherwise the library's own.
-_KLOK: ContextVar[Callable[[], datetime] | None] = ContextVar("zorgroute_klok", default=None)
-
-
-@contextmanager
-def op_klok(klok: Callable[[], datetime]) -> Iterator[None]:
-    """Stamp the events triggered inside (in this thread or task) with `klok`'s time."""
-    token = _KLOK.set(klok)
-    try:
-        yield
-    finally:
-        _KLOK.reset(token)
-
-
-class DomainEvent(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    originator_id: UUID
-    originator_version: int
-    timestamp: datetime
-
-    @staticmethod
-    def create_timestamp() -> datetime:
-        # The library asks the event class for a new event's time (`trigger_event`,
-        # `_create`); the clock comes from the caller, the domain reads none itself.
-        klok = _KLOK.get()
-        return klok() if klok is not None else datetime_now_with_tzinfo()
 
 
 class Casus(Commandos, Aggregate):

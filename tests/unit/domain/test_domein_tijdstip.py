@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain.casus import op_klok
+from domain.klok import op_klok
 from tests.unit.domain.domeinbouwers import informeer_ouders, nieuwe_casus
 
 TOEN = datetime(2025, 10, 6, 10, 0, tzinfo=UTC)
